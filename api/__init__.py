@@ -1,0 +1,1 @@
+"""Kompetansemegler API, command line and web page."""

@@ -1,0 +1,1 @@
+"""Kompetansemegler catalog: ingest, normalisation, reference data and storage."""

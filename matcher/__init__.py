@@ -1,0 +1,1 @@
+"""Kompetansemegler matcher: pure ranking, rules and demand analysis (no database, no HTTP)."""
