@@ -40,7 +40,7 @@ class Settings(BaseSettings):
     embedding_threads: int = Field(default=2, ge=1, le=64)
     embedding_batch_size: int = Field(default=32, ge=1, le=4096)
     # --- ranking: fusion weights on z-normalised component scores ---
-    weight_dense: float = 1.0
+    weight_dense: float = 0.5
     weight_lexical: float = 1.0
     weight_title: float = 0.5
     weight_fuzzy: float = 0.0

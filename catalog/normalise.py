@@ -311,13 +311,14 @@ def normalise_languages(value: object) -> list[str]:
     """A list of language codes (order kept, duplicates removed)."""
     if _blank(value):
         return []
+    if isinstance(value, str) and "/language/" in value:
+        value = re.sub(r"^.*/language/", "", value.strip())  # EU authority URIs .../language/ENG
     items = value if isinstance(value, (list, tuple)) else re.split(r"[;,/|]|\.\s| og | and | eller | or ", str(value))
     out: list[str] = []
     for item in items:
         if _blank(item):
             continue
         text = fold(str(item)).rstrip(".")
-        text = re.sub(r"^.*/language/", "", text)  # EU authority URIs .../language/ENG
         code = None
         if text in LANGUAGES:
             code = text

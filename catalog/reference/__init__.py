@@ -85,7 +85,9 @@ def _builtin_rows() -> tuple[list[MunicipalityInfo], list[tuple[str, str, str]]]
         ))
         for old in olds:
             replaced.setdefault(old, []).append(row["kommunenummer"])
-            if old in k2020:
+        for old in olds:
+            split = sum(old in [c for c in r["kommunenummer_2020"].split(";")] for r in rows) > 1
+            if old in k2020 and not split:
                 for name in k2020[old]["names"]:
                     if name != row["kommunenavn"]:
                         aliases.append((name, row["kommunenummer"], "sami" if old == row["kommunenummer"]

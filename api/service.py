@@ -1,0 +1,99 @@
+"""The engine behind the CLI and the API: database, place register, encoder and ranker, built lazily.
+
+Route handlers and CLI commands only parse input, call a ``Broker`` method and shape the output.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import func, select
+
+from catalog.config import Settings
+from catalog.ingest import IngestReport, ingest_file
+from catalog.places import PlaceRegister
+from catalog.store.db import make_engine, session_factory, upgrade
+from catalog.store.embeddings import SqlEmbeddingCache
+from catalog.store.models import Need, Offer
+from catalog.store.repo import active_offers, ensure_register, save_register
+from matcher.convert import need_query_from_row, offer_item_from_row
+from matcher.encode import CachedEncoder, make_encoder
+from matcher.rank import Ranker, Ranking, Weights
+from matcher.types import NeedQuery, OfferItem
+
+
+class Broker:
+    def __init__(self, settings: Settings, *, progress: Callable[[Iterable], Iterable] | None = None):
+        self.settings = settings
+        self.progress = progress
+        self.engine = make_engine(settings.resolved_database_url())
+        upgrade(self.engine)
+        self.sessions = session_factory(self.engine)
+        self._register: PlaceRegister | None = None
+        self._ranker: tuple[tuple, Ranker] | None = None
+
+    # ---------------------------------------------------------------- reference data
+    @property
+    def register(self) -> PlaceRegister:
+        if self._register is None:
+            with self.sessions.begin() as s:
+                self._register = ensure_register(s)
+        return self._register
+
+    def save_register(self, register: PlaceRegister) -> None:
+        with self.sessions.begin() as s:
+            save_register(s, register)
+        self._register = register
+
+    # ---------------------------------------------------------------- ingest
+    def ingest(self, path: str | Path, **kwargs) -> IngestReport:
+        with self.sessions.begin() as s:
+            return ingest_file(s, path, register=self.register, progress=self.progress, **kwargs)
+
+    # ---------------------------------------------------------------- matching
+    @cached_property
+    def encoder(self) -> CachedEncoder:
+        st = self.settings
+        base = make_encoder(st.embedding_backend, st.embedding_model, threads=st.embedding_threads)
+        return CachedEncoder(base, SqlEmbeddingCache(self.engine), batch_size=st.embedding_batch_size,
+                             progress=self.progress)
+
+    def weights(self) -> Weights:
+        st = self.settings
+        return Weights(st.weight_dense, st.weight_lexical, st.weight_title, st.weight_fuzzy)
+
+    def _fingerprint(self) -> tuple:
+        with self.sessions() as s:
+            return tuple(s.execute(select(func.count(Offer.id), func.max(Offer.updated_at), func.max(Offer.id))
+                                   .where(Offer.status == "active")).one())
+
+    def ranker(self) -> Ranker:
+        """The fitted ranker for the active offers; rebuilt only when the offers changed."""
+        fp = self._fingerprint()
+        if self._ranker is None or self._ranker[0] != fp:
+            with self.sessions() as s:
+                items = [offer_item_from_row(o, self.register) for o in active_offers(s)]
+            encoder = self.encoder if self.settings.embedding_backend != "none" else None
+            ranker = Ranker(encoder, self.weights(), road_factor=self.settings.road_factor)
+            vectors = encoder.encode_passages([o.passage() for o in items]) if encoder and items else None
+            ranker.fit(items, vectors if vectors is not None else np.zeros((0, 384), np.float32))
+            self._ranker = (fp, ranker)
+        return self._ranker[1]
+
+    def offers(self) -> list[OfferItem]:
+        return self.ranker().offers_
+
+    def rank(self, need: NeedQuery, top_k: int = 10, *, hard: bool = False) -> Ranking:
+        ranker = self.ranker()
+        qv = self.encoder.encode_queries([need.text])[0] if ranker.text.vectors_ is not None and need.text.strip() \
+            else None
+        return ranker.rank(need, top_k, hard=hard, query_vector=qv)
+
+    def stored_needs(self, external_ids: list[str] | None = None) -> list[NeedQuery]:
+        with self.sessions() as s:
+            q = select(Need).order_by(Need.id)
+            if external_ids:
+                q = q.where(Need.external_id.in_(external_ids))
+            return [need_query_from_row(n, self.register) for n in s.scalars(q)]
