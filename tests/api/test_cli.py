@@ -1,0 +1,84 @@
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from api.cli import cli
+from tests.conftest import DEMO, ROOT
+
+
+@pytest.fixture
+def megler(db_url):
+    runner = CliRunner()
+
+    def call(*args):
+        return runner.invoke(cli, ["--db", db_url, *args], catch_exceptions=False)
+    return call
+
+
+def test_ingest_json_report_and_reingest(megler):
+    res = megler("ingest", str(DEMO / "offers.jsonl"), "--json")
+    assert res.exit_code == 0, res.output
+    report = json.loads(res.output)
+    for key in ("read", "created", "updated", "unchanged", "retired", "linked", "warnings", "quarantined",
+                "quarantine_reasons"):
+        assert key in report
+    assert report["created"] == report["read"] == 151
+    again = json.loads(megler("ingest", str(DEMO / "offers.jsonl"), "--json").output)
+    assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 151)
+
+
+def test_kind_is_told_from_fields_or_forced(megler):
+    res = json.loads(megler("ingest", str(DEMO / "needs.jsonl"), "--json").output)
+    assert res["kind"] == "needs" and res["created"] == 63
+
+
+def test_batch_match_prints_one_json_object_per_need_with_ids_as_ingested(megler, tmp_path):
+    assert megler("ingest", str(DEMO / "offers.jsonl")).exit_code == 0
+    needs = tmp_path / "needs.jsonl"
+    needs.write_text('{"id": "x-1", "text": "Kurs i fiskevelferd for røktere", "municipality": "Frøya"}\n'
+                     '{"id": "x-2", "text": "Sveising MIG/MAG", "municipality": "Sunndal", "max_credits": 5}\n',
+                     encoding="utf-8")
+    res = megler("match", "--needs", str(needs), "--top", "5", "--json")
+    assert res.exit_code == 0, res.output
+    lines = [json.loads(line) for line in res.output.splitlines()]
+    assert [d["need_id"] for d in lines] == ["x-1", "x-2"]
+    for d in lines:
+        assert [r["rank"] for r in d["results"]] == [1, 2, 3, 4, 5]
+        scores = [r["score"] for r in d["results"]]
+        assert scores == sorted(scores, reverse=True)
+        for r in d["results"]:
+            assert set(r) >= {"offer_id", "source", "rank", "score", "components", "reasons"}
+    assert lines[0]["results"][0]["offer_id"] in {"hv-04", "hv-02", "hv-10"}
+    assert lines[1]["results"][0]["offer_id"] in {"sv-01", "sv-02"}
+
+
+def test_match_text_prints_reasons(megler):
+    megler("ingest", str(DEMO / "offers.jsonl"))
+    res = megler("match", "--text", "Kurs i demensomsorg for helsefagarbeidere", "--municipality", "Kongsvinger",
+                 "--top", "2")
+    assert res.exit_code == 0
+    assert "Demensomsorg" in res.output and "I Kongsvinger – lokalt" in res.output
+
+
+@pytest.mark.parametrize("args, message", [
+    (["ingest", "/no/such/file.jsonl"], "/no/such/file.jsonl: no such file"),
+    (["match"], "give --text"),
+    (["match", "--text", "x", "--level-min", "banana"], "level_min: found 'banana'"),
+])
+def test_user_errors_exit_non_zero_with_a_clear_message(megler, args, message):
+    res = megler(*args)
+    assert res.exit_code in (1, 2)
+    assert message in res.output
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_console_script_demo_runs(tmp_path, db_url):
+    exe = ROOT / ".venv" / "bin" / "megler"
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "api.cli"]
+    out = subprocess.run(cmd + ["--db", str(tmp_path / "demo.db"), "demo", "--needs", "2", "--top", "2"],
+                         capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    assert "DEMODATA" in out.stdout and " 1. " in out.stdout

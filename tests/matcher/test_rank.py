@@ -1,0 +1,104 @@
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from catalog.errors import InvalidNeedError, NotFittedError
+from matcher.convert import need_from_dict, offers_from_jsonl, read_jsonl
+from matcher.encode import CachedEncoder, MemoryCache
+from matcher.rank import Ranker, TextRelevance, Weights
+from matcher.types import NeedQuery
+from tests.conftest import DEMO
+
+
+@pytest.fixture(scope="module")
+def demo_offers(register):
+    return offers_from_jsonl(DEMO / "offers.jsonl", register)
+
+
+@pytest.fixture(scope="module")
+def ranker(demo_offers, encoder):
+    return Ranker(encoder, Weights(0.5, 1.0, 0.5, 0.3)).fit(demo_offers)
+
+
+@pytest.fixture(scope="module")
+def default_ranker(demo_offers, encoder, ranker):
+    return Ranker(encoder).fit(demo_offers, ranker.text.vectors_)
+
+
+@pytest.fixture(scope="module")
+def demo_needs(register):
+    return [need_from_dict(r, register) for r in read_jsonl(DEMO / "needs.jsonl")]
+
+
+@pytest.mark.parametrize("k, chunk", [(1, 3), (5, 7), (10, 64), (40, 17)])
+def test_top_k_agrees_with_brute_force(ranker, demo_needs, k, chunk):
+    for need in demo_needs[::6]:
+        fast = ranker.rank(need, k, chunk=chunk).results
+        oracle = ranker.score_all(need)[:k]
+        assert [r.offer.offer_id for r in fast] == [oid for _, oid in oracle]
+        assert [r.score for r in fast] == pytest.approx([s for s, _ in oracle], abs=1e-6)
+
+
+def test_every_result_has_components_and_norwegian_reasons(default_ranker, demo_needs):
+    [res, *_] = default_ranker.rank(demo_needs[16], 3).results  # n17 dementia, Kongsvinger
+    d = res.as_dict()
+    assert d["offer_id"] == "he-01"
+    assert {"dense", "lexical", "title", "relevance", "rule_avstand"} <= set(d["components"])
+    assert "I Kongsvinger – lokalt" in d["reasons"]
+    assert d["score"] == pytest.approx(d["components"]["relevance"] * np.prod(
+        [r["factor"] for r in d["rules"]]), abs=1e-3)
+
+
+def test_hard_constraints_remove_failing_offers(ranker, register):
+    need = need_from_dict({"text": "Sveising", "municipality": "Lyngen", "max_distance_km": 100,
+                           "delivery": "campus"}, register)
+    results = ranker.rank(need, 20, hard=True).results
+    assert results and all(not any(r.hard for r in res.rules) for res in results)
+
+
+def test_odd_needs_get_clear_messages(ranker, register):
+    with pytest.raises(InvalidNeedError, match="no text"):
+        ranker.rank(NeedQuery("   "), 5)
+    need = need_from_dict({"text": "Kurs i ledelse", "municipality": "Atlantis"}, register)
+    ranking = ranker.rank(need, 200)
+    assert any("Atlantis" in n for n in ranking.notes)
+    assert any("Behovets kommune er ukjent" in r for res in ranking.results for r in res.reasons)
+
+
+def test_unfitted_components_raise():
+    with pytest.raises(NotFittedError):
+        Ranker().rank(NeedQuery("x"), 5)
+    with pytest.raises(NotFittedError):
+        TextRelevance().score("x")
+
+
+words = st.lists(st.sampled_from(["sveising", "ledelse", "demens", "fisk", "velferd", "regnskap", "bygg", "nett",
+                                  "kurs", "helse", "tre", "sikkerhet"]), min_size=1, max_size=6).map(" ".join)
+
+
+@settings(max_examples=40, deadline=None)
+@given(words)
+def test_scores_stay_in_range(ranker, text):
+    for r in ranker.rank(NeedQuery(text), 10).results:
+        assert 0.0 <= r.score <= r.relevance <= 1.0
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(min_value=0, max_value=150))
+def test_identical_text_scores_highest(demo_offers, i):
+    docs = [o.passage() for o in demo_offers]
+    rel = TextRelevance(None, Weights(0, 1, 0, 0)).fit(docs)
+    scores = rel.score(docs[i])
+    assert scores[i] == pytest.approx(scores.max())
+
+
+def test_cached_encoder_never_recomputes_unchanged_text(encoder):
+    cached = CachedEncoder(encoder, MemoryCache(), batch_size=2)
+    first = cached.encode_passages(["sveising", "ledelse", "sveising"])
+    assert cached.computed == 2
+    second = cached.encode_passages(["ledelse", "sveising"])
+    assert cached.computed == 2
+    np.testing.assert_allclose(second, first[[1, 0]])
+    q = cached.encode_queries(["sveising"])
+    assert cached.computed == 3 and not np.allclose(q[0], first[0])  # query and passage sides differ
