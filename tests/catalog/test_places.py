@@ -64,3 +64,35 @@ def test_klass_2020_list_and_old_numbers(shared):
     ref.apply_klass_changes(r, changes)
     for ch in changes:
         assert r.resolve(ch.old_code).code in {c.new_code for c in changes if c.old_code == ch.old_code}
+
+
+@pytest.mark.shared
+def test_klass_json_exports_read_like_csv(shared, tmp_path):
+    """The Klass API's JSON shapes give the same rows as its CSV exports."""
+    import csv
+    import json
+
+    geo = shared / "geo"
+    with open(geo / "klass_131_kommuner_2024-01-01.csv", encoding="utf-8") as fh:
+        codes = list(csv.DictReader(fh, delimiter=";"))
+    (tmp_path / "codes.json").write_text(json.dumps({"codes": codes}), encoding="utf-8")
+    with open(geo / "klass_131_128_sentralitet_2024-01-01.csv", encoding="utf-8") as fh:
+        items = list(csv.DictReader(fh, delimiter=";"))
+    (tmp_path / "corr.json").write_text(json.dumps({"correspondenceItems": items}), encoding="utf-8")
+    with open(geo / "klass_131_changes_2020-2024.csv", encoding="utf-8") as fh:
+        changes = list(csv.DictReader(fh, delimiter=";"))
+    (tmp_path / "changes.json").write_text(json.dumps({"codeChanges": changes}), encoding="utf-8")
+    assert ref.read_klass_codes(tmp_path / "codes.json") == ref.read_klass_codes(geo / "klass_131_kommuner_2024-01-01.csv")
+    assert ref.read_klass_centrality(tmp_path / "corr.json") == ref.read_klass_centrality(
+        geo / "klass_131_128_sentralitet_2024-01-01.csv")
+    assert ref.read_klass_changes(tmp_path / "changes.json") == ref.read_klass_changes(
+        geo / "klass_131_changes_2020-2024.csv")
+
+
+def test_klass_file_without_required_column_is_a_clear_error(tmp_path):
+    from catalog.errors import CatalogFormatError
+
+    path = tmp_path / "bad.csv"
+    path.write_text('"kode";"navn"\n"0301";"Oslo"\n', encoding="utf-8")
+    with pytest.raises(CatalogFormatError, match="a row has no 'code' \\(found columns: kode, navn\\)"):
+        ref.read_klass_codes(path)
