@@ -62,7 +62,8 @@ class Broker:
 
     def weights(self) -> Weights:
         st = self.settings
-        return Weights(st.weight_dense, st.weight_lexical, st.weight_title, st.weight_fuzzy)
+        return Weights(dense=st.weight_dense, lexical=st.weight_lexical, title=st.weight_title, fuzzy=st.weight_fuzzy,
+                       dense_long=st.weight_dense_long, lexical_long=st.weight_lexical_long)
 
     def _fingerprint(self) -> tuple:
         with self.sessions() as s:

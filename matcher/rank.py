@@ -1,8 +1,9 @@
 """Ranking: text relevance (dense + lexical + title + fuzzy) × the broker's rules, exact top-k.
 
 ``TextRelevance`` scores any query against any corpus (needs → offers, job titles → ESCO labels):
-each leg is calibrated to [0, 1] and fused as a weighted mean with weights from settings
-(a tuned convex combination; reciprocal-rank fusion measured worse on Scandinavian data).
+each leg is standardised per query over the corpus (z-scores), fused as a weighted mean with
+per-document weights from settings (a tuned convex combination; reciprocal-rank fusion measured
+worse), and mapped to [0, 1]. See ``benchmarks/quality.py`` for the measurements.
 
 ``Ranker`` adds the rules: final score = relevance × product of rule factors, in [0, 1].
 Because every factor is ≤ 1, relevance is an upper bound on the final score, so top-k is
@@ -26,91 +27,203 @@ from matcher.types import NeedQuery, OfferItem
 
 @dataclass(frozen=True)
 class Weights:
-    dense: float = 0.5
+    """Fusion weights on per-query z-scores. Documents with a real description (``long_words`` words or
+    more) get ``dense_long`` / ``lexical_long``: embeddings read prose well, while character n-grams
+    are the better evidence on title-only offers (measured on the development sets)."""
+
+    dense: float = 1.5
     lexical: float = 1.0
-    title: float = 0.5
+    title: float = 0.0
     fuzzy: float = 0.0
+    dense_long: float = 2.0
+    lexical_long: float = 0.3
+    long_words: int = 8
 
     def as_dict(self) -> dict[str, float]:
-        return {"dense": self.dense, "lexical": self.lexical, "title": self.title, "fuzzy": self.fuzzy}
+        return {"dense": self.dense, "lexical": self.lexical, "title": self.title, "fuzzy": self.fuzzy,
+                "dense_long": self.dense_long, "lexical_long": self.lexical_long}
 
 
 @dataclass(frozen=True)
 class Calibration:
-    """Linear maps of raw scores to [0, 1]: (raw - floor) / (ceil - floor), clipped."""
+    """How fused evidence becomes a relevance in [0, 1].
 
-    dense_floor: float = 0.76
-    dense_ceil: float = 0.92
-    lexical_ceil: float = 0.45
-    title_ceil: float = 0.55
+    relative = sigmoid((z - z_mid) / z_scale) of the fused z-score (how much an offer stands out in
+    this catalog for this need); absolute = max(sigmoid((cos - dense_mid) / dense_scale),
+    1 - exp(-lexical_cos / lexical_scale)) (how similar the texts are, whatever the catalog);
+    relevance = relative^(1 - absolute_weight) × absolute^absolute_weight. The absolute part lets
+    coverage thresholds mean the same in a small and a large catalog. ``dense_mid`` / ``dense_scale``
+    default to the encoder's own (multilingual-e5 cosines sit high: 0.86 ± 0.02).
+    """
+
+    z_mid: float = 2.5
+    z_scale: float = 1.0
+    absolute_weight: float = 0.4
+    dense_mid: float | None = None
+    dense_scale: float | None = None
+    lexical_scale: float = 0.3
+    fuzzy_mid: float = 0.5
+    fuzzy_scale: float = 0.15
+
+    def relative(self, z: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-(np.asarray(z, np.float64) - self.z_mid) / self.z_scale))
+
+    def absolute(self, raw_dense: np.ndarray | None, raw_lexical: np.ndarray | None, mid: float,
+                 scale: float) -> np.ndarray | None:
+        parts = []
+        if raw_dense is not None:
+            parts.append(1.0 / (1.0 + np.exp(-(np.asarray(raw_dense, np.float64) - mid) / scale)))
+        if raw_lexical is not None:
+            parts.append(1.0 - np.exp(-np.clip(np.asarray(raw_lexical, np.float64), 0, None) / self.lexical_scale))
+        if not parts:
+            return None
+        return parts[0] if len(parts) == 1 else np.maximum(parts[0], parts[1])
 
 
-def _clip01(x: np.ndarray) -> np.ndarray:
-    return np.clip(x, 0.0, 1.0).astype(np.float32)
+def zscore(x: np.ndarray) -> np.ndarray:
+    """Per-row standardisation over the corpus (rows are queries, the last axis documents)."""
+    x = np.asarray(x, np.float32)
+    mean = x.mean(axis=-1, keepdims=True)
+    std = x.std(axis=-1, keepdims=True)
+    return ((x - mean) / np.where(std > 1e-9, std, 1.0)).astype(np.float32)
+
+
+LEGS = ("dense", "lexical", "title", "fuzzy")
+
+
+def leg_weights(docs: list[str], weights: Weights, present: set[str]) -> dict[str, np.ndarray]:
+    """Per-document weight of each leg present (pure: the ranker and the benchmarks share it)."""
+    long = np.array([len(d.split()) >= weights.long_words for d in docs], dtype=bool)
+    per_doc = {"dense": np.where(long, weights.dense_long, weights.dense),
+               "lexical": np.where(long, weights.lexical_long, weights.lexical),
+               "title": np.full(len(docs), weights.title), "fuzzy": np.full(len(docs), weights.fuzzy)}
+    return {leg: per_doc[leg].astype(np.float32) for leg in LEGS if leg in present}
+
+
+def fuse_z(comps: dict[str, np.ndarray], legs: dict[str, np.ndarray], calibration: Calibration, *,
+           fuzzy_bound: bool = False, index: np.ndarray | slice = slice(None),
+           dense_calibration: tuple[float, float] = (0.86, 0.02)) -> np.ndarray | None:
+    """Relevance in [0, 1] from z-score legs (documents on the last axis) and the raw cosines.
+
+    The relative part is the per-document weighted mean of the z-score legs; with ``fuzzy_bound`` a
+    missing fuzzy leg counts at its maximum (an upper bound for exact top-k). ``index`` selects
+    documents when ``comps`` hold only those documents' values. None if no leg applies.
+    """
+    total: np.ndarray | float = 0.0
+    weight_sum: np.ndarray | float = 0.0
+    for leg, weights in legs.items():
+        w = weights[index]
+        if leg in comps:
+            total = total + w * comps[leg]
+        elif leg == "fuzzy" and fuzzy_bound:
+            total = total + w * (1.0 - calibration.fuzzy_mid) / calibration.fuzzy_scale
+        else:
+            continue
+        weight_sum = weight_sum + w
+    if isinstance(total, float):
+        return None
+    ws = np.asarray(weight_sum, np.float32)
+    relative = calibration.relative(total / np.where(ws > 0, ws, 1.0))
+    mid = calibration.dense_mid if calibration.dense_mid is not None else dense_calibration[0]
+    scale = calibration.dense_scale if calibration.dense_scale is not None else dense_calibration[1]
+    absolute = calibration.absolute(comps.get("raw_dense"), comps.get("raw_lexical"), mid, scale)
+    if absolute is None or calibration.absolute_weight <= 0:
+        return relative.astype(np.float32)
+    a = calibration.absolute_weight
+    return (relative ** (1 - a) * absolute ** a).astype(np.float32)
 
 
 class TextRelevance:
-    """Text-only relevance of queries to a corpus; usable on any pair of corpora."""
+    """Text-only relevance of queries to a corpus; usable on any pair of corpora.
+
+    Each leg is standardised per query over the corpus (z-scores) and the legs are fused as a
+    per-document weighted mean, mapped to [0, 1] by ``Calibration``. ``symmetric=True`` encodes the
+    documents on the query side too (label-to-label linking, e.g. job titles → occupation labels).
+    """
 
     def __init__(self, encoder: Encoder | None = None, weights: Weights | None = None,
-                 calibration: Calibration | None = None):
+                 calibration: Calibration | None = None, *, symmetric: bool = False):
         self.encoder = encoder
         self.weights = weights or Weights()
         self.calibration = calibration or Calibration()
+        self.symmetric = symmetric
 
     def fit(self, docs: list[str], titles: list[str] | None = None, vectors: np.ndarray | None = None
             ) -> TextRelevance:
         w = self.weights
         self.n_docs_ = len(docs)
         self.titles_ = list(titles) if titles is not None else list(docs)
-        self.lexical_ = CharTfidf().fit(docs) if w.lexical and docs else None
+        self.lexical_ = CharTfidf().fit(docs) if (w.lexical or w.lexical_long) and docs else None
         self.title_ = CharTfidf().fit(self.titles_) if w.title and docs else None
-        if w.dense and self.encoder is not None:
-            self.vectors_ = vectors if vectors is not None else self.encoder.encode_passages(list(docs))
-        else:
-            self.vectors_ = None
+        self.vectors_ = None
+        if (w.dense or w.dense_long) and self.encoder is not None:
+            if vectors is None:
+                encode = self.encoder.encode_queries if self.symmetric else self.encoder.encode_passages
+                vectors = encode(list(docs))
+            self.vectors_ = np.asarray(vectors, np.float32).reshape(len(docs), -1)
+        present = {leg for leg, on in (("dense", self.vectors_ is not None), ("lexical", self.lexical_ is not None),
+                                       ("title", self.title_ is not None), ("fuzzy", bool(w.fuzzy))) if on}
+        self.leg_weights_ = leg_weights(list(docs), w, present)
         return self
 
     def _check(self) -> None:
         if not hasattr(self, "n_docs_"):
             raise NotFittedError("TextRelevance is not fitted yet; call fit(docs) first")
 
-    def components(self, query: str, query_vector: np.ndarray | None = None,
-                   with_fuzzy: bool = False) -> dict[str, np.ndarray]:
-        """Calibrated per-leg scores, each of shape (n_docs,) in [0, 1]."""
+    def raw_batch(self, queries: list[str], query_vectors: np.ndarray | None = None,
+                  with_fuzzy: bool = False) -> dict[str, np.ndarray]:
+        """Raw per-leg similarities, each (len(queries), n_docs): cosine for dense/lexical/title, 0–1 fuzzy."""
         self._check()
-        c, w = self.calibration, self.weights
         out: dict[str, np.ndarray] = {}
         if self.vectors_ is not None:
-            qv = query_vector if query_vector is not None else self.encoder.encode_queries([query])[0]
-            cos = self.vectors_ @ np.asarray(qv, np.float32).reshape(-1)
-            out["dense"] = _clip01((cos - c.dense_floor) / (c.dense_ceil - c.dense_floor))
+            qv = query_vectors if query_vectors is not None else self.encoder.encode_queries(list(queries))
+            out["dense"] = np.asarray(qv, np.float32).reshape(len(queries), -1) @ self.vectors_.T
         if self.lexical_ is not None:
-            out["lexical"] = _clip01(self.lexical_.score([query])[0] / c.lexical_ceil)
+            out["lexical"] = self.lexical_.score(list(queries))
         if self.title_ is not None:
-            out["title"] = _clip01(self.title_.score([query])[0] / c.title_ceil)
-        if with_fuzzy and w.fuzzy:
-            out["fuzzy"] = title_scores(query, self.titles_)
+            out["title"] = self.title_.score(list(queries))
+        if with_fuzzy and "fuzzy" in self.leg_weights_:
+            out["fuzzy"] = np.stack([title_scores(q, self.titles_) for q in queries])
         return out
 
-    def fuse(self, comps: dict[str, np.ndarray], *, fuzzy_bound: bool = False) -> np.ndarray:
-        """Weighted mean of the legs present; with ``fuzzy_bound`` a missing fuzzy leg counts as 1 (an upper bound)."""
-        w = self.weights.as_dict()
-        total = np.zeros(self.n_docs_, np.float32)
-        weight_sum = 0.0
-        for name, weight in w.items():
-            if not weight:
-                continue
-            if name in comps:
-                total += weight * comps[name]
-                weight_sum += weight
-            elif name == "fuzzy" and fuzzy_bound:
-                total += weight
-                weight_sum += weight
-        return total / weight_sum if weight_sum else total
+    def fuzzy_z(self, values: np.ndarray) -> np.ndarray:
+        c = self.calibration
+        return ((np.asarray(values, np.float32) - c.fuzzy_mid) / c.fuzzy_scale).astype(np.float32)
+
+    def components_batch(self, queries: list[str], query_vectors: np.ndarray | None = None,
+                         with_fuzzy: bool = False) -> dict[str, np.ndarray]:
+        """Per-leg z-scores over the corpus, each (len(queries), n_docs); raw values under ``raw_<leg>``."""
+        comps: dict[str, np.ndarray] = {}
+        for leg, values in self.raw_batch(queries, query_vectors, with_fuzzy).items():
+            comps[f"raw_{leg}"] = values
+            comps[leg] = self.fuzzy_z(values) if leg == "fuzzy" else zscore(values)
+        return comps
+
+    def components(self, query: str, query_vector: np.ndarray | None = None,
+                   with_fuzzy: bool = False) -> dict[str, np.ndarray]:
+        """Components for one query, each of shape (n_docs,)."""
+        qv = None if query_vector is None else np.asarray(query_vector, np.float32).reshape(1, -1)
+        return {k: v[0] for k, v in self.components_batch([query], qv, with_fuzzy).items()}
+
+    def fuse(self, comps: dict[str, np.ndarray], *, fuzzy_bound: bool = False,
+             index: np.ndarray | slice = slice(None)) -> np.ndarray:
+        """Relevance in [0, 1] from z-score components (documents on the last axis).
+
+        With ``fuzzy_bound`` a missing fuzzy leg counts at its maximum (an upper bound for exact top-k).
+        ``index`` selects the documents when ``comps`` hold only those documents' values.
+        """
+        enc = self.encoder
+        dense_cal = (getattr(enc, "similarity_mid", 0.86), getattr(enc, "similarity_scale", 0.02))
+        fused = fuse_z(comps, self.leg_weights_, self.calibration, fuzzy_bound=fuzzy_bound, index=index,
+                       dense_calibration=dense_cal)
+        return np.zeros(self.n_docs_, np.float32)[index] if fused is None else fused
 
     def score(self, query: str, query_vector: np.ndarray | None = None) -> np.ndarray:
         return self.fuse(self.components(query, query_vector, with_fuzzy=True))
+
+    def score_batch(self, queries: list[str], query_vectors: np.ndarray | None = None) -> np.ndarray:
+        """Relevance (len(queries), n_docs) in [0, 1]."""
+        return self.fuse(self.components_batch(queries, query_vectors, with_fuzzy=True))
 
 
 @dataclass
@@ -180,12 +293,36 @@ class Ranker:
         if top_k <= 0 or not self.offers_:
             return Ranking(need, [], notes)
         comps = self.text.components(need.text, query_vector)
-        upper = self.text.fuse(comps, fuzzy_bound=True)
+        return self._rank_from(need, comps, top_k, hard, allowed, chunk, notes)
+
+    def rank_many(self, needs: list[NeedQuery], top_k: int = 10, *, hard: bool = False,
+                  query_vectors: np.ndarray | None = None, batch: int = 64) -> list[Ranking]:
+        """Rank many needs; text components are computed in batches (same results as ``rank``)."""
+        if not hasattr(self, "offers_"):
+            raise NotFittedError("Ranker is not fitted yet; call fit(offers) first")
+        out: list[Ranking] = []
+        for start in range(0, len(needs), batch):
+            part = needs[start:start + batch]
+            notes = [self._check_need(n) for n in part]
+            qv = None if query_vectors is None else query_vectors[start:start + batch]
+            comps = self.text.components_batch([n.text for n in part], qv) if self.offers_ else {}
+            for i, need in enumerate(part):
+                if top_k <= 0 or not self.offers_:
+                    out.append(Ranking(need, [], notes[i]))
+                    continue
+                out.append(self._rank_from(need, {k: v[i] for k, v in comps.items()}, top_k, hard, None, 64,
+                                           notes[i]))
+        return out
+
+    def _rank_from(self, need: NeedQuery, comps: dict[str, np.ndarray], top_k: int, hard: bool,
+                   allowed: np.ndarray | None, chunk: int, notes: list[str]) -> Ranking:
+        text = self.text
+        upper = text.fuse(comps, fuzzy_bound=True)
         if allowed is not None:
             upper = np.where(allowed, upper, -1.0)
         order = np.lexsort((np.arange(len(upper)), -upper))
         ctx = RuleContext(read_hints(need.text), self.road_factor, self.distance_half_km)
-        fuzzy_w = self.text.weights.fuzzy
+        use_fuzzy = "fuzzy" in text.leg_weights_
         scored: list[tuple[float, int, float, list[RuleResult], dict[str, float]]] = []
         pos = 0
         while pos < len(order):
@@ -194,12 +331,19 @@ class Ranker:
             block = block[upper[block] >= 0]
             if len(block) == 0:
                 break
-            fuzzy = (title_scores(need.text, [self.offers_[i].title for i in block]) if fuzzy_w else None)
+            fz_raw = None
+            if use_fuzzy:
+                fz_raw = title_scores(need.text, [self.offers_[i].title for i in block])
+                sub = {k: v[block] for k, v in comps.items()}
+                sub["fuzzy"] = text.fuzzy_z(fz_raw)
+                rel_block = text.fuse(sub, index=block)
+            else:
+                rel_block = upper[block]
             for j, i in enumerate(block):
-                parts = {k: float(v[i]) for k, v in comps.items()}
-                if fuzzy is not None:
-                    parts["fuzzy"] = float(fuzzy[j])
-                relevance = self._fuse_one(parts)
+                parts = {k.removeprefix("raw_"): float(v[i]) for k, v in comps.items() if k.startswith("raw_")}
+                if fz_raw is not None:
+                    parts["fuzzy"] = float(fz_raw[j])
+                relevance = float(rel_block[j])
                 factor, results = apply_rules(need, self.offers_[i], ctx, self.rules)
                 if hard and any(r.hard for r in results):
                     continue
@@ -213,19 +357,12 @@ class Ranker:
                    for rank, (score, i, rel, rules, parts) in enumerate(scored, 1)]
         return Ranking(need, results, notes)
 
-    def _fuse_one(self, parts: dict[str, float]) -> float:
-        w = self.text.weights.as_dict()
-        num = sum(w[k] * v for k, v in parts.items() if w.get(k))
-        den = sum(w[k] for k in parts if w.get(k))
-        return float(num / den) if den else 0.0
-
     def score_all(self, need: NeedQuery, query_vector: np.ndarray | None = None) -> list[tuple[float, str]]:
         """Brute force: the final score of every offer (the oracle for tests)."""
-        comps = self.text.components(need.text, query_vector, with_fuzzy=True)
+        rel = self.text.score(need.text, query_vector)
         ctx = RuleContext(read_hints(need.text), self.road_factor, self.distance_half_km)
         out = []
         for i, offer in enumerate(self.offers_):
-            rel = self._fuse_one({k: float(v[i]) for k, v in comps.items()})
             factor, _ = apply_rules(need, offer, ctx, self.rules)
-            out.append((rel * factor, offer.offer_id))
+            out.append((float(rel[i]) * factor, offer.offer_id))
         return sorted(out, key=lambda s: (-s[0], s[1]))
