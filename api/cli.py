@@ -227,6 +227,148 @@ def _print_ranking(ranking, indent: str = "  ") -> None:
             click.echo(f"{indent}      · {reason}")
 
 
+# ---------------------------------------------------------------- demand analysis
+@cli.group()
+def demand():
+    """Unmet demand: coverage per need, clusters, cohorts, draft modules, monitoring."""
+
+
+def _emit(data, as_json: bool, text_fn) -> None:
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, default=str))
+    else:
+        text_fn(data)
+
+
+@demand.command("coverage")
+@click.option("--status", type=click.Choice(["covered", "partly_covered", "unmet"]))
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@user_errors
+def demand_coverage(ctx, status, as_json):
+    """The best eligible offer per need and its class: covered / partly covered / unmet."""
+    rows = [c.as_dict() | {"company": n.company, "municipality": n.query.place.name if n.query.place else None}
+            for n, c in _broker(ctx).demand.coverage() if status is None or c.status == status]
+
+    def text(rows):
+        for r in rows:
+            click.echo(f"{r['need_id']:<10} {r['status_nb']:<14} {r['score']:.2f}  {r['reason']}")
+    _emit(rows, as_json, text)
+
+
+@demand.command("clusters")
+@click.option("--county", help="Only needs in this county.")
+@click.option("--all-needs", is_flag=True, help="Cluster every need, not only the unmet and partly covered.")
+@click.option("--public", is_flag=True, help="Public view: no firm identities, groups under the minimum suppressed.")
+@click.option("--top", "top_n", type=int, default=0, help="Show only the N largest clusters.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@user_errors
+def demand_clusters(ctx, county, all_needs, public, top_n, as_json):
+    """Groups of similar needs across firms, with a suggested module for each."""
+    include = ("covered", "partly_covered", "unmet") if all_needs else ("partly_covered", "unmet")
+    rows = _broker(ctx).demand.clusters(include=include, county=county, public=public)
+    if top_n:
+        rows = rows[:top_n]
+    _emit(rows, as_json, _print_clusters)
+
+
+def _print_clusters(rows) -> None:
+    for c in rows:
+        m = c["suggested_module"]
+        places = ", ".join(f"{k}" for k in list(c["municipalities"])[:6])
+        click.echo(f"{c['cluster_id']}  «{c['label']}»: {c['needs']} behov, {c['firms']} virksomheter, "
+                   f"{c['participants']} deltakere – {places}")
+        click.echo(f"    sentralitet {c['centrality']}; foreslått modul: NKR {str(m['level']).replace('.', ',')}, "
+                   f"{str(format(m['credits'], 'g')).replace('.', ',')} studiepoeng, {' + '.join(m['delivery'])}, "
+                   f"samlingssted {m['venue'] or 'ukjent'} (snitt {m['mean_travel_km']} km)")
+        if c["nearest_offers"]:
+            near = c["nearest_offers"][0]
+            click.echo(f"    nærmeste tilbud i dag: «{near['title']}» (score {near['score']:.2f})")
+
+
+@demand.command("cohorts")
+@click.option("--offer", "offer_id", help="An offer id (as ingested).")
+@click.option("--cluster", "cluster_id", help="A cluster id from `megler demand clusters`.")
+@click.option("--max-km", type=float, default=150.0, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@user_errors
+def demand_cohorts(ctx, offer_id, cluster_id, max_km, as_json):
+    """Pool firms within travel range into classes that reach the minimum size."""
+    data = _broker(ctx).demand.cohorts(offer_id=offer_id, cluster_id=cluster_id, max_km=max_km)
+
+    def text(d):
+        click.echo(f"Kull for «{d['for']}» (minst {d['min_size']} deltakere):")
+        for c in d["cohorts"]:
+            flag = "levedyktig" if c["viable"] else "for lite"
+            click.echo(f"  {c['venue'] or 'ukjent sted'}: {c['participants']} deltakere fra {c['firms']} "
+                       f"virksomheter ({flag}) – behov {', '.join(c['needs'])}")
+    _emit(data, as_json, text)
+
+
+@demand.command("simulate")
+@click.option("--title", required=True)
+@click.option("--outcomes", help="Learning outcomes (læringsutbytte).")
+@click.option("--level")
+@click.option("--credits", type=float)
+@click.option("--credit-unit", default="studiepoeng", show_default=True)
+@click.option("--delivery")
+@click.option("--venue", help="Municipality or place of the gatherings.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@user_errors
+def demand_simulate(ctx, title, outcomes, level, credits, credit_unit, delivery, venue, as_json):
+    """Which logged needs a planned module would serve, where, and what it misses."""
+    module = {"title": title, "learning_outcomes": outcomes, "level": level, "credits": credits,
+              "credit_unit": credit_unit if credits is not None else None, "delivery": delivery, "venue": venue}
+    data = _broker(ctx).demand.simulate({k: v for k, v in module.items() if v is not None})
+
+    def text(d):
+        click.echo(f"«{d['module']['title']}» ville dekket {len(d['served'])} behov med {d['participants']} deltakere")
+        for place, n in d["places"].items():
+            click.echo(f"  {place}: {n}")
+        for m in d["misses"][:5]:
+            click.echo(f"  bommer på {m['need_id']} ({m['place']}): {'; '.join(m['misses'])}")
+    _emit(data, as_json, text)
+
+
+@demand.command("monitor")
+@click.option("--by", type=click.Choice(["county", "municipality", "centrality", "industry"]), default="county",
+              show_default=True)
+@click.option("--period", type=click.Choice(["month", "quarter", "year", "all"]), default="quarter", show_default=True)
+@click.option("--public", is_flag=True, help="Suppress groups with fewer firms than the public minimum.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@user_errors
+def demand_monitor(ctx, by, period, public, as_json):
+    """Needs reported, matched, shortlisted, enrolled and unmet, per group and period."""
+    rows = _broker(ctx).demand.monitor(by=by, period=period, public=public)
+
+    def text(rows):
+        click.echo(f"{by:<24}{'periode':<10}{'virks.':>7}{'meldt':>7}{'match':>7}{'kortl.':>7}{'påmeldt':>8}{'udekket':>8}")
+        for r in rows:
+            cells = ["–" if r[k] is None else str(r[k]) for k in ("firms", "reported", "matched", "shortlisted",
+                                                                    "enrolled", "unmet")]
+            click.echo(f"{str(r['group'])[:23]:<24}{r['period']:<10}{cells[0]:>7}{cells[1]:>7}{cells[2]:>7}"
+                       f"{cells[3]:>7}{cells[4]:>8}{cells[5]:>8}")
+    _emit(rows, as_json, text)
+
+
+@cli.command()
+@click.argument("need_id")
+@click.argument("offer_id")
+@click.argument("status", type=click.Choice(["shortlisted", "rejected", "enrolled"]))
+@click.option("--note")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@user_errors
+def feedback(ctx, need_id, offer_id, status, note, as_json):
+    """Record a broker's verdict on a match (feeds monitoring)."""
+    data = _broker(ctx).demand.add_feedback(need_id, offer_id, status, note=note, by="cli")
+    _emit(data, as_json, lambda d: click.echo(f"Registrert: {d['need_id']} → {d['offer_id']}: {d['status']}"))
+
+
 # ---------------------------------------------------------------- demo
 @cli.command()
 @click.option("--needs", "n_needs", default=4, show_default=True, help="How many demo needs to show.")
@@ -257,7 +399,10 @@ def demo(ctx, n_needs, top_k):
     for need in picks:
         click.echo(f"\nBehov {need.need_id} ({need.place.name if need.place else 'ukjent sted'}): {need.text}")
         _print_ranking(broker.rank(need, top_k))
-    click.echo("\nFlere kommandoer: megler match --text \"...\" --municipality Lyngen, megler ingest FIL --json")
+    click.echo("\nStørste udekkede behovsklynger (behov uten godt tilbud i dag):")
+    _print_clusters(broker.demand.clusters()[:3])
+    click.echo("\nFlere kommandoer: megler match --text \"...\" --municipality Lyngen, megler demand clusters, "
+               "megler demand monitor --by centrality")
 
 
 def main() -> None:

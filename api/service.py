@@ -60,6 +60,12 @@ class Broker:
         return CachedEncoder(base, SqlEmbeddingCache(self.engine), batch_size=st.embedding_batch_size,
                              progress=self.progress)
 
+    @cached_property
+    def demand(self):
+        from api.demand_service import DemandService
+
+        return DemandService(self)
+
     def weights(self) -> Weights:
         st = self.settings
         return Weights(dense=st.weight_dense, lexical=st.weight_lexical, title=st.weight_title, fuzzy=st.weight_fuzzy,

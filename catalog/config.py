@@ -53,7 +53,8 @@ class Settings(BaseSettings):
     # --- demand analysis ---
     covered_threshold: float = Field(default=0.60, description="Final score at or above which a need is covered")
     partly_threshold: float = Field(default=0.45, description="Final score at or above which a need is partly covered")
-    cluster_similarity: float = Field(default=0.80, description="Cosine similarity for linking two needs")
+    cluster_similarity: float = Field(default=0.10, description="Centred cosine at which two needs are linked")
+    cluster_neighbours: int = Field(default=15, ge=1, description="Neighbours per need in the similarity graph")
     min_cohort_size: int = Field(default=12, ge=1)
     min_public_group: int = Field(default=3, ge=1, description="Suppress public groups with fewer firms")
     # --- API ---

@@ -20,7 +20,12 @@ def place_of(register: PlaceRegister, code: str | None, fallback: str | None = N
     m = register.municipalities.get(code)
     if m is None:
         return Place(code, fallback or code)
-    return Place(code, m.name.split(" (")[0], m.lat, m.lon)
+    return Place(code, display_name(m.name), m.lat, m.lon)
+
+
+def display_name(name: str) -> str:
+    """SSB names carry Sami/Kven forms and county hints: "Storfjord - Omasvuotna - Omasvuono" → "Storfjord"."""
+    return name.split(" - ")[0].split(" (")[0]
 
 
 def offer_item(d: OfferData, register: PlaceRegister, source: str = "") -> OfferItem:

@@ -118,15 +118,43 @@ def similarity_graph(vectors: np.ndarray, *, threshold: float, k: int = 15, bloc
     return g
 
 
+def centre(vectors: np.ndarray) -> np.ndarray:
+    """Subtract the mean vector and renormalise: e5 cosines all sit near 0.85, centred ones spread out."""
+    v = np.asarray(vectors, np.float32)
+    c = v - v.mean(axis=0, keepdims=True)
+    norms = np.linalg.norm(c, axis=1, keepdims=True)
+    return (c / np.where(norms > 1e-9, norms, 1.0)).astype(np.float32)
+
+
 def cluster_vectors(vectors: np.ndarray, *, threshold: float, min_size: int = 2, k: int = 15,
-                    resolution: float = 1.0, seed: int = 42) -> list[list[int]]:
-    """Communities (Louvain, fixed seed) of the similarity graph, largest first; singletons dropped."""
-    g = similarity_graph(vectors, threshold=threshold, k=k)
+                    resolution: float = 1.0, seed: int = 42, cohesion: float = 0.15) -> list[list[int]]:
+    """Communities (Louvain, fixed seed) of the kNN similarity graph of centred vectors, largest first.
+
+    ``threshold`` is on centred cosine. Each community is then pruned: while its least cohesive
+    member's mean similarity to the others is below ``cohesion``, that member leaves (Louvain puts
+    every node somewhere; a need that resembles nothing should stay alone). Groups smaller than
+    ``min_size`` are dropped.
+    """
+    c = centre(vectors)
+    g = similarity_graph(c, threshold=threshold, k=k)
     if g.number_of_edges() == 0:
         return []
     comms = nx.community.louvain_communities(g, weight="weight", resolution=resolution, seed=seed)
-    groups = [sorted(c) for c in comms if len(c) >= min_size]
-    return sorted(groups, key=lambda c: (-len(c), c[0]))
+    groups = [prune(sorted(m), c, cohesion) for m in comms]
+    groups = [m for m in groups if len(m) >= min_size]
+    return sorted(groups, key=lambda m: (-len(m), m[0]))
+
+
+def prune(members: list[int], centred: np.ndarray, cohesion: float) -> list[int]:
+    members = list(members)
+    while len(members) > 1:
+        sims = centred[members] @ centred[members].T
+        mean = (sims.sum(axis=1) - np.diag(sims)) / (len(members) - 1)
+        worst = int(np.argmin(mean))
+        if mean[worst] >= cohesion:
+            break
+        members.pop(worst)
+    return members
 
 
 def stable_id(member_ids: list[str]) -> str:
@@ -174,7 +202,7 @@ def describe_cluster(members: list[DemandNeed], *, ranker: Ranker | None, centro
     queries = [m.query for m in members]
     participants = sum(q.participants or 1 for q in queries)
     hints = [read_hints(q.text) for q in queries]
-    levels = Counter((q.level_min or h.level_min or q.level_max or h.level_max) for q, h in zip(queries, hints,
+    levels = Counter((q.level_max or h.level_max or q.level_min or h.level_min) for q, h in zip(queries, hints,
                                                                                                   strict=True))
     levels.pop(None, None)
     level = levels.most_common(1)[0][0] if levels else None
@@ -214,8 +242,9 @@ def describe_cluster(members: list[DemandNeed], *, ranker: Ranker | None, centro
 
 
 def clusters(needs: list[DemandNeed], vectors: np.ndarray, *, threshold: float, ranker: Ranker | None = None,
-             min_size: int = 2, min_cohort: int = 12) -> list[Cluster]:
-    groups = cluster_vectors(vectors, threshold=threshold, min_size=min_size)
+             min_size: int = 2, min_cohort: int = 12, k: int = 15) -> list[Cluster]:
+    """Group similar needs; describe each group (see ``describe_cluster``). Ids are stable for the same needs."""
+    groups = cluster_vectors(vectors, threshold=threshold, min_size=min_size, k=k)
     terms = characteristic_terms([n.query.text for n in needs], groups)
     out = []
     for members, words in zip(groups, terms, strict=True):
@@ -290,23 +319,39 @@ def cohorts(offer: OfferItem, candidates: list[DemandNeed], *, min_size: int, ma
 # ---------------------------------------------------------------- draft-module simulator
 
 
-def simulate_module(module: OfferItem, needs: list[NeedQuery], *, encoder, partly: float,
-                    road_factor: float = 1.3) -> list[dict]:
-    """Score a planned module against every logged need: who it would serve, and what rule it misses."""
+def simulate_module(module: OfferItem, needs: list[NeedQuery], *, catalog: Ranker, encoder, partly: float,
+                    road_factor: float = 1.3, query_vectors: np.ndarray | None = None) -> list[dict]:
+    """Score a module against every logged need, in the context of the catalog ``catalog`` is fitted on.
+
+    A module already in the catalog (same offer id) is scored where it stands; a draft joins the
+    catalog for the calculation (cached vectors are reused). Returns who it would serve and, per need,
+    the rules it misses.
+    """
     if not needs:
         return []
-    ranker = Ranker(encoder, road_factor=road_factor).fit([module])
-    qv = encoder.encode_queries([n.text for n in needs]) if encoder is not None else None
+    offers = list(getattr(catalog, "offers_", []))
+    index = next((i for i, o in enumerate(offers) if o.offer_id == module.offer_id and o.source == module.source),
+                 None)
+    ranker = catalog
+    if index is None:
+        vectors = None
+        if catalog.text.vectors_ is not None and encoder is not None:
+            vectors = np.vstack([catalog.text.vectors_, encoder.encode_passages([module.passage()])])
+        ranker = Ranker(encoder if vectors is not None else None, catalog.text.weights, catalog.text.calibration,
+                        road_factor=road_factor).fit(offers + [module], vectors)
+        index = len(offers)
+    texts = [n.text for n in needs]
+    if query_vectors is None and ranker.text.vectors_ is not None:
+        query_vectors = encoder.encode_queries(texts)
+    relevance = ranker.text.score_batch(texts, query_vectors)[:, index]
     out = []
-    for i, need in enumerate(needs):
-        comps = ranker.text.components(need.text, None if qv is None else qv[i])
-        relevance = float(ranker.text.fuse(comps)[0])
+    for need, rel in zip(needs, relevance, strict=True):
         factor, rules = apply_rules(need, module, RuleContext(read_hints(need.text), road_factor))
-        score = relevance * factor
-        misses = [r.reason for r in rules if r.status in ("fail", "penalty")]
-        out.append({"need_id": need.need_id, "score": round(score, 4), "relevance": round(relevance, 4),
+        score = float(rel) * factor
+        out.append({"need_id": need.need_id, "score": round(score, 4), "relevance": round(float(rel), 4),
                     "served": score >= partly, "place": need.place.name if need.place else None,
-                    "participants": need.participants, "misses": misses})
+                    "participants": need.participants,
+                    "misses": [r.reason for r in rules if r.status in ("fail", "penalty")]})
     return sorted(out, key=lambda d: (-d["score"], str(d["need_id"])))
 
 

@@ -1,0 +1,255 @@
+"""Demand analysis over the stored needs: the glue between the store and ``matcher.demand``.
+
+Public outputs (``public=True``) never carry contact data or firm identities and suppress groups
+with fewer than ``settings.min_public_group`` firms.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+import numpy as np
+from sqlalchemy import select
+
+from catalog.errors import InvalidNeedError, NotFoundError
+from catalog.schema import validate_offer
+from catalog.store.models import Feedback, Need, Offer
+from matcher import demand as D
+from matcher.convert import need_query_from_row, offer_item
+
+FEEDBACK_STATUSES = ("shortlisted", "rejected", "enrolled")
+
+
+class DemandService:
+    def __init__(self, broker):
+        self.broker = broker
+        self.settings = broker.settings
+        self._cache: dict[tuple, Any] = {}
+
+    # ---------------------------------------------------------------- inputs
+    def needs(self, *, organisation: str | None = None) -> list[D.DemandNeed]:
+        register = self.broker.register
+        out = []
+        with self.broker.sessions() as s:
+            q = select(Need).where(Need.status != "closed").order_by(Need.id)
+            if organisation:
+                q = q.where(Need.organisation == organisation)
+            for row in s.scalars(q):
+                m = register.municipalities.get(row.municipality_code) if row.municipality_code else None
+                reported = row.reported_at or row.created_at.date()
+                out.append(D.DemandNeed(
+                    query=need_query_from_row(row, register), company=row.company, org_number=row.org_number,
+                    county=m.county_name.split(" - ")[0] if m and m.county_name else None,
+                    centrality=m.centrality if m else None, industry=row.industry,
+                    reported_at=reported.isoformat()))
+        return out
+
+    def _vectors(self, needs: list[D.DemandNeed]) -> np.ndarray | None:
+        if self.settings.embedding_backend == "none" or not needs:
+            return None
+        return self.broker.encoder.encode_queries([n.query.text for n in needs])
+
+    def _key(self, kind: str) -> tuple:
+        with self.broker.sessions() as s:
+            from sqlalchemy import func
+
+            needs_fp = tuple(s.execute(select(func.count(Need.id), func.max(Need.updated_at))).one())
+        return (kind, self.broker._fingerprint(), needs_fp)
+
+    # ---------------------------------------------------------------- coverage
+    def coverage(self) -> list[tuple[D.DemandNeed, D.Coverage]]:
+        key = self._key("coverage")
+        if key not in self._cache:
+            needs = self.needs()
+            ranker = self.broker.ranker()
+            cov = D.coverage(ranker, [n.query for n in needs], covered=self.settings.covered_threshold,
+                             partly=self.settings.partly_threshold, query_vectors=self._vectors(needs)) if needs else []
+            self._cache = {k: v for k, v in self._cache.items() if k[1:] == key[1:]}
+            self._cache[key] = list(zip(needs, cov, strict=True))
+        return self._cache[key]
+
+    # ---------------------------------------------------------------- clusters
+    def clusters(self, *, include: tuple[str, ...] = (D.UNMET, D.PARTLY), county: str | None = None,
+                 public: bool = False) -> list[dict]:
+        pairs = [(n, c) for n, c in self.coverage() if c.status in include]
+        if county:
+            pairs = [(n, c) for n, c in pairs if (n.county or "").lower() == county.lower()]
+        if len(pairs) < 2:
+            return []
+        needs = [n for n, _ in pairs]
+        vectors = self._vectors(needs)
+        if vectors is None:
+            raise InvalidNeedError("clustering needs embeddings (MEGLER_EMBEDDING_BACKEND is 'none')")
+        found = D.clusters(needs, vectors, threshold=self.settings.cluster_similarity, ranker=self.broker.ranker(),
+                           min_cohort=self.settings.min_cohort_size, k=self.settings.cluster_neighbours)
+        out = []
+        for cl in found:
+            d = {"cluster_id": cl.cluster_id, "label": cl.label, "terms": cl.terms, **cl.details}
+            members = [needs[i] for i in cl.members]
+            counts: dict[str, int] = defaultdict(int)
+            for i in cl.members:
+                counts[pairs[i][1].status] += 1
+            d["coverage"] = dict(counts)
+            if public:
+                if d["firms"] < self.settings.min_public_group:
+                    continue
+                d["municipalities"] = _suppress_small(d["municipalities"], self.settings.min_public_group)
+            else:
+                d["need_ids"] = [m.query.need_id for m in members]
+                d["firm_names"] = sorted({m.company for m in members if m.company})
+            out.append(d)
+        return out
+
+    # ---------------------------------------------------------------- cohorts
+    def cohorts(self, *, offer_id: str | None = None, cluster_id: str | None = None,
+                max_km: float = 150.0) -> dict:
+        covered = self.coverage()
+        if offer_id:
+            ranker = self.broker.ranker()
+            offer = next((o for o in ranker.offers_ if o.offer_id == offer_id), None)
+            if offer is None:
+                raise NotFoundError(f"offer {offer_id!r} not found among active offers")
+            sim = D.simulate_module(offer, [n.query for n, _ in covered], catalog=ranker, encoder=self._encoder(),
+                                    partly=self.settings.partly_threshold, road_factor=self.settings.road_factor)
+            served = {d["need_id"] for d in sim if d["served"]}
+            candidates = [n for n, _ in covered if n.query.need_id in served]
+            min_size = offer.min_participants or self.settings.min_cohort_size
+            title = offer.title
+        elif cluster_id:
+            cluster = next((c for c in self.clusters(include=(D.UNMET, D.PARTLY, D.COVERED))
+                            if c["cluster_id"] == cluster_id), None)
+            if cluster is None:
+                raise NotFoundError(f"cluster {cluster_id!r} not found")
+            ids = set(cluster["need_ids"])
+            candidates = [n for n, _ in covered if n.query.need_id in ids]
+            offer = _module_offer(cluster["suggested_module"], cluster["label"])
+            min_size = self.settings.min_cohort_size
+            title = cluster["label"]
+        else:
+            raise InvalidNeedError("give an offer id or a cluster id")
+        groups = D.cohorts(offer, candidates, min_size=min_size, max_km=max_km, road_factor=self.settings.road_factor)
+        return {"for": title, "min_size": min_size, "cohorts": [c.__dict__ for c in groups]}
+
+    def _encoder(self):
+        return None if self.settings.embedding_backend == "none" else self.broker.encoder
+
+    # ---------------------------------------------------------------- simulator
+    def simulate(self, module: dict) -> dict:
+        raw = {"id": "utkast", **module}
+        if raw.get("learning_outcomes"):
+            raw["description"] = " ".join(filter(None, [raw.get("description"), str(raw.pop("learning_outcomes"))]))
+        venue = raw.pop("venue", None)
+        if venue and not raw.get("locations"):
+            raw["locations"] = [venue]
+        data, issues = validate_offer(raw, self.broker.register)
+        if data is None:
+            raise InvalidNeedError("; ".join(i.message() for i in issues.errors))
+        item = offer_item(data, self.broker.register, "utkast")
+        needs = [n for n, _ in self.coverage()]
+        scored = D.simulate_module(item, [n.query for n in needs], catalog=self.broker.ranker(),
+                                   encoder=self._encoder(), partly=self.settings.partly_threshold,
+                                   road_factor=self.settings.road_factor)
+        served = [d for d in scored if d["served"]]
+        near_miss = [d for d in scored if not d["served"] and d["relevance"] >= self.settings.partly_threshold]
+        places: dict[str, int] = defaultdict(int)
+        for d in served:
+            places[d["place"] or "ukjent"] += d["participants"] or 1
+        return {"module": {"title": item.title, "level": item.level, "credits_sp": item.credits_sp,
+                           "delivery": list(item.delivery), "venues": [v.name for v in item.venues]},
+                "warnings": [i.message() for i in issues.warnings],
+                "served": served, "participants": sum(d["participants"] or 1 for d in served),
+                "places": dict(sorted(places.items(), key=lambda kv: -kv[1])),
+                "misses": near_miss[:20]}
+
+    # ---------------------------------------------------------------- monitoring
+    def monitor(self, *, by: str = "county", period: str = "quarter", public: bool = True) -> list[dict]:
+        if by not in ("county", "municipality", "centrality", "industry"):
+            raise InvalidNeedError(f"by: found {by!r}; allowed: county, municipality, centrality, industry")
+        if period not in ("month", "quarter", "year", "all"):
+            raise InvalidNeedError(f"period: found {period!r}; allowed: month, quarter, year, all")
+        with self.broker.sessions() as s:
+            fb = s.execute(select(Need.external_id, Feedback.status).join(Need, Need.id == Feedback.need_id)).all()
+        short = {e for e, st in fb if st in ("shortlisted", "enrolled")}
+        enrolled = {e for e, st in fb if st == "enrolled"}
+        groups: dict[tuple, dict] = {}
+        for need, cov in self.coverage():
+            key = (_group(need, by), _period(need.reported_at, period))
+            g = groups.setdefault(key, {"group": key[0], "period": key[1], "firms": set(), "reported": 0,
+                                        "matched": 0, "shortlisted": 0, "enrolled": 0, "unmet": 0})
+            g["firms"].add(need.firm)
+            g["reported"] += 1
+            g["matched"] += cov.status != D.UNMET
+            g["unmet"] += cov.status == D.UNMET
+            g["shortlisted"] += need.query.need_id in short
+            g["enrolled"] += need.query.need_id in enrolled
+        out = []
+        for key in sorted(groups, key=lambda k: (str(k[0]), k[1])):
+            g = groups[key]
+            firms = len(g.pop("firms"))
+            g["firms"] = firms
+            g["by"] = by
+            if public and firms < self.settings.min_public_group:
+                g.update({k: None for k in ("reported", "matched", "shortlisted", "enrolled", "unmet", "firms")})
+                g["suppressed"] = True
+            else:
+                g["suppressed"] = False
+            out.append(g)
+        return out
+
+    # ---------------------------------------------------------------- feedback
+    def add_feedback(self, need_id: str, offer_id: str, status: str, *, note: str | None = None,
+                     by: str | None = None, organisation: str | None = None) -> dict:
+        if status not in FEEDBACK_STATUSES:
+            raise InvalidNeedError(f"status: found {status!r}; allowed: {', '.join(FEEDBACK_STATUSES)}")
+        with self.broker.sessions.begin() as s:
+            q = select(Need).where(Need.external_id == need_id)
+            if organisation:
+                q = q.where(Need.organisation == organisation)
+            need = s.scalars(q).first()
+            if need is None:
+                raise NotFoundError(f"need {need_id!r} not found")
+            offer = s.scalars(select(Offer).where(Offer.external_id == offer_id)).first()
+            if offer is None:
+                raise NotFoundError(f"offer {offer_id!r} not found")
+            fb = Feedback(need_id=need.id, offer_id=offer.id, status=status, note=note, created_by=by)
+            s.add(fb)
+            if status in ("shortlisted", "enrolled") and need.status == "open":
+                need.status = "matched"
+            s.flush()
+            return {"id": fb.id, "need_id": need_id, "offer_id": offer_id, "status": status,
+                    "created_at": fb.created_at.isoformat()}
+
+
+def _suppress_small(counts: dict[str, int], minimum: int) -> dict[str, int | None]:
+    return {k: (v if v >= minimum else None) for k, v in counts.items()}
+
+
+def _group(need: D.DemandNeed, by: str) -> str:
+    if by == "county":
+        return need.county or "ukjent"
+    if by == "municipality":
+        return need.query.place.name if need.query.place else "ukjent"
+    if by == "centrality":
+        return str(need.centrality) if need.centrality else "ukjent"
+    ind = (need.industry or "").strip()
+    return ind[:2] if ind[:2].isdigit() else (ind or "ukjent")
+
+
+def _period(iso: str | None, period: str) -> str:
+    if period == "all" or not iso:
+        return "alle"
+    d = dt.date.fromisoformat(iso[:10])
+    if period == "year":
+        return f"{d.year}"
+    if period == "month":
+        return f"{d.year}-{d.month:02d}"
+    return f"{d.year}-K{(d.month - 1) // 3 + 1}"
+
+
+def _module_offer(module: dict, label: str):
+    from matcher.types import OfferItem, Place
+
+    return OfferItem(offer_id="forslag", title=label, level=module.get("level"), credits_sp=module.get("credits"),
+                     delivery=tuple(module.get("delivery") or ()),
+                     venues=(Place(module.get("venue_code"), module.get("venue") or ""),) if module.get("venue") else ())

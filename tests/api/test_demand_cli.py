@@ -1,0 +1,80 @@
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from api.cli import cli
+from tests.conftest import DEMO
+
+pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+
+
+@pytest.fixture
+def demo_db(db_url):
+    runner = CliRunner()
+
+    def call(*args):
+        res = runner.invoke(cli, ["--db", db_url, *args], catch_exceptions=False)
+        assert res.exit_code == 0, res.output
+        return res.output
+    call("ingest", str(DEMO / "offers.jsonl"))
+    call("ingest", str(DEMO / "needs.jsonl"))
+    return call
+
+
+def test_coverage_classes_covered_needs_are_not_unmet(demo_db):
+    rows = {r["need_id"]: r for r in json.loads(demo_db("demand", "coverage", "--json"))}
+    assert len(rows) == 63
+    for nid in ("n08", "n13", "n14", "n61"):  # needs a demo offer covers well
+        assert rows[nid]["status"] == "covered", rows[nid]
+    for nid in ("n49", "n50", "n51", "n52", "n54", "n56", "n57"):  # drones and heat pumps: no offer
+        assert rows[nid]["status"] == "unmet", rows[nid]
+    assert all(rows[n]["status"] != "covered" for n in ("n53", "n55", "n58"))
+    for r in rows.values():  # the class follows the score and the thresholds
+        assert (r["status"] == "covered") == (r["score"] >= 0.60)
+
+
+def test_clusters_list_every_member_need_and_a_suggested_module(demo_db):
+    clusters = json.loads(demo_db("demand", "clusters", "--json"))
+    by_members = {frozenset(c["need_ids"]): c for c in clusters}
+    drones = by_members[frozenset({"n49", "n50", "n51", "n52", "n53"})]
+    assert drones["firms"] == 5 and drones["participants"] == 17
+    assert drones["suggested_module"]["venue"] == "Lyngen"
+    assert set(drones["centrality"]) <= {"5", "6"}
+    assert frozenset({"n54", "n55", "n56", "n57"}) in by_members
+    again = json.loads(demo_db("demand", "clusters", "--json"))
+    assert [c["cluster_id"] for c in again] == [c["cluster_id"] for c in clusters]
+
+
+def test_public_clusters_hide_firms(demo_db):
+    for c in json.loads(demo_db("demand", "clusters", "--public", "--json")):
+        assert "need_ids" not in c and "firm_names" not in c and c["firms"] >= 3
+
+
+def test_simulated_module_serves_the_drone_needs(demo_db):
+    out = json.loads(demo_db("demand", "simulate", "--title", "Droneoperatør for inspeksjon og kartlegging",
+                             "--outcomes", "Dronesertifikat A2, flyging ved kraftlinjer, bildeanalyse",
+                             "--credits", "5", "--delivery", "samlingsbasert", "--venue", "Lyngen", "--json"))
+    served = {d["need_id"] for d in out["served"]}
+    assert {"n49", "n51", "n53"} <= served
+    assert "n17" not in served
+
+
+def test_cohorts_for_a_cluster(demo_db):
+    clusters = json.loads(demo_db("demand", "clusters", "--json"))
+    drones = next(c for c in clusters if "n49" in c["need_ids"])
+    out = json.loads(demo_db("demand", "cohorts", "--cluster", drones["cluster_id"], "--json"))
+    assert sum(c["participants"] for c in out["cohorts"]) == 17
+
+
+def test_monitor_counts_feedback_and_suppresses_small_groups(demo_db):
+    demo_db("feedback", "n17", "he-01", "shortlisted")
+    demo_db("feedback", "n18", "he-02", "enrolled")
+    rows = json.loads(demo_db("demand", "monitor", "--by", "county", "--period", "all", "--json"))
+    inn = next(r for r in rows if r["group"] == "Innlandet")
+    assert inn["reported"] == 18 and inn["shortlisted"] == 2
+    assert inn["enrolled"] == 1
+    public = json.loads(demo_db("demand", "monitor", "--by", "municipality", "--period", "all", "--public", "--json"))
+    assert all(r["suppressed"] == (r["reported"] is None) for r in public)
+    assert any(r["suppressed"] for r in public)
+    assert all(r["firms"] is None or r["firms"] >= 3 for r in public)
