@@ -369,6 +369,76 @@ def feedback(ctx, need_id, offer_id, status, note, as_json):
     _emit(data, as_json, lambda d: click.echo(f"Registrert: {d['need_id']} → {d['offer_id']}: {d['status']}"))
 
 
+@cli.command()
+@click.option("--by", type=click.Choice(["county", "municipality", "centrality", "industry"]), default="county",
+              show_default=True)
+@click.option("--period", type=click.Choice(["month", "quarter", "year", "all"]), default="quarter", show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@user_errors
+def stats(ctx, by, period, as_json):
+    """Public statistics: like `demand monitor --public` (small groups suppressed)."""
+    ctx.invoke(demand_monitor, by=by, period=period, public=True, as_json=as_json)
+
+
+# ---------------------------------------------------------------- API keys and the server
+@cli.group()
+def keys():
+    """Create, list and revoke API keys (reader, broker, admin)."""
+
+
+@keys.command("create")
+@click.option("--name", required=True)
+@click.option("--role", type=click.Choice(["reader", "broker", "admin"]), required=True)
+@click.option("--organisation", help="Required for broker keys: whose needs the key may see.")
+@click.pass_context
+@user_errors
+def keys_create(ctx, name, role, organisation):
+    """Create a key; it is printed once and stored only as a hash."""
+    from api import auth
+
+    with _broker(ctx).sessions.begin() as s:
+        click.echo(auth.create_key(s, name=name, role=role, organisation=organisation))
+
+
+@keys.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def keys_list(ctx, as_json):
+    from api import auth
+
+    with _broker(ctx).sessions() as s:
+        rows = auth.list_keys(s)
+    _emit(rows, as_json, lambda rows: [click.echo(f"{r['prefix']}  {r['role']:<7} {r['name']} "
+                                                  f"({r['organisation'] or '-'}){' REVOKED' if r['revoked'] else ''}")
+                                       for r in rows])
+
+
+@keys.command("revoke")
+@click.argument("prefix")
+@click.pass_context
+@user_errors
+def keys_revoke(ctx, prefix):
+    from api import auth
+
+    with _broker(ctx).sessions.begin() as s:
+        auth.revoke_key(s, prefix)
+    click.echo(f"revoked {prefix}")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.pass_context
+def serve(ctx, host, port):
+    """Serve the HTTP API and the broker web page."""
+    import uvicorn
+
+    from api.app import create_app
+
+    uvicorn.run(create_app(ctx.obj["settings"]), host=host, port=port, log_level="info")
+
+
 # ---------------------------------------------------------------- demo
 @cli.command()
 @click.option("--needs", "n_needs", default=4, show_default=True, help="How many demo needs to show.")

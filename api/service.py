@@ -4,6 +4,7 @@ Route handlers and CLI commands only parse input, call a ``Broker`` method and s
 """
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 from functools import cached_property
 from pathlib import Path
@@ -33,6 +34,7 @@ class Broker:
         self.sessions = session_factory(self.engine)
         self._register: PlaceRegister | None = None
         self._ranker: tuple[tuple, Ranker] | None = None
+        self._lock = threading.RLock()
 
     # ---------------------------------------------------------------- reference data
     @property
@@ -79,6 +81,12 @@ class Broker:
     def ranker(self) -> Ranker:
         """The fitted ranker for the active offers; rebuilt only when the offers changed."""
         fp = self._fingerprint()
+        if self._ranker is not None and self._ranker[0] == fp:
+            return self._ranker[1]
+        with self._lock:
+            return self._build_ranker(fp)
+
+    def _build_ranker(self, fp: tuple) -> Ranker:
         if self._ranker is None or self._ranker[0] != fp:
             with self.sessions() as s:
                 items = [offer_item_from_row(o, self.register) for o in active_offers(s)]
@@ -94,8 +102,7 @@ class Broker:
 
     def rank(self, need: NeedQuery, top_k: int = 10, *, hard: bool = False) -> Ranking:
         ranker = self.ranker()
-        qv = self.encoder.encode_queries([need.text])[0] if ranker.text.vectors_ is not None and need.text.strip() \
-            else None
+        qv = self._query_vector(ranker, need.text) if need.text.strip() else None
         return ranker.rank(need, top_k, hard=hard, query_vector=qv)
 
     def stored_needs(self, external_ids: list[str] | None = None) -> list[NeedQuery]:
@@ -104,3 +111,50 @@ class Broker:
             if external_ids:
                 q = q.where(Need.external_id.in_(external_ids))
             return [need_query_from_row(n, self.register) for n in s.scalars(q)]
+
+    def search_offers(self, *, q: str | None = None, level: str | None = None, max_credits: float | None = None,
+                      delivery: str | None = None, county: str | None = None, municipality: str | None = None,
+                      provider_type: str | None = None, limit: int = 20
+                      ) -> tuple[int, list[tuple[OfferItem, float | None]]]:
+        """Filter the active offers; rank them by ``q`` when given, else order by title. Raises ValueError
+        with an allowed-values message for a filter that cannot be read."""
+        from catalog.normalise import fold, normalise_delivery, normalise_level, normalise_provider_type
+
+        ranker = self.ranker()
+        items = ranker.offers_
+        mask = np.ones(len(items), dtype=bool)
+        register = self.register
+        if level:
+            code = normalise_level(level)
+            mask &= np.array([o.level == code for o in items], dtype=bool)
+        if max_credits is not None:
+            mask &= np.array([o.credits_sp is not None and o.credits_sp <= max_credits for o in items], dtype=bool)
+        if delivery:
+            modes = set(normalise_delivery(delivery))
+            mask &= np.array([bool(modes & set(o.delivery)) for o in items], dtype=bool)
+        if provider_type:
+            ptype = normalise_provider_type(provider_type)
+            mask &= np.array([o.provider_type == ptype for o in items], dtype=bool)
+        if municipality:
+            res = register.resolve(municipality)
+            if not res.ok:
+                raise ValueError(f"municipality: {res.message(register)}")
+            mask &= np.array([any(v.code == res.code for v in o.venues) for o in items], dtype=bool)
+        if county:
+            wanted = fold(county)
+            codes = {m.code for m in register.current() if m.county_name and fold(m.county_name).startswith(wanted)}
+            if not codes:
+                raise ValueError(f"county: found {county!r}; allowed: a county name such as Troms, Innlandet, Vestland")
+            mask &= np.array([any(v.code in codes for v in o.venues) for o in items], dtype=bool)
+        total = int(mask.sum())
+        if not total or limit <= 0:
+            return total, []
+        if q and q.strip():
+            need = NeedQuery(text=q)
+            ranking = ranker.rank(need, min(limit, total), allowed=mask, query_vector=self._query_vector(ranker, q))
+            return total, [(r.offer, r.score) for r in ranking.results]
+        idx = sorted(np.flatnonzero(mask), key=lambda i: (fold(items[i].title), items[i].source, items[i].offer_id))
+        return total, [(items[i], None) for i in idx[:limit]]
+
+    def _query_vector(self, ranker: Ranker, text: str):
+        return self.encoder.encode_queries([text])[0] if ranker.text.vectors_ is not None else None

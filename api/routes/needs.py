@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, File, Query, UploadFile
+from sqlalchemy import func, select
+
+from api.deps import BrokerDep, BrokerRoleDep
+from api.schemas import IngestReportOut, NeedIn, NeedOut, NeedPage, NeedStatusIn
+from api.views import need_out, page_bounds
+from catalog.errors import NotFoundError
+from catalog.store.models import Need
+from catalog.store.repo import create_need
+
+router = APIRouter(prefix="/api/needs", tags=["needs"])
+
+
+def _scoped(q, principal):
+    """Brokers see their own organisation's needs; admins see all."""
+    return q if principal.role == "admin" else q.where(Need.organisation == principal.organisation)
+
+
+def source_for(principal) -> str:
+    return f"api:{principal.organisation or 'admin'}"
+
+
+@router.post("", response_model=NeedOut, status_code=201, summary="Register a need (broker)")
+def create(broker: BrokerDep, principal: BrokerRoleDep, need: NeedIn) -> NeedOut:
+    raw = need.model_dump(exclude_none=True, mode="json")
+    with broker.sessions.begin() as s:
+        row = create_need(s, raw, broker.register, source=source_for(principal), organisation=principal.organisation)
+        return need_out(broker, row)
+
+
+@router.post("/upload", response_model=IngestReportOut, summary="Upload needs as CSV or JSON Lines (broker)")
+def upload(broker: BrokerDep, principal: BrokerRoleDep,
+           file: Annotated[UploadFile, File(description="interchange v1: .jsonl or .csv")]) -> IngestReportOut:
+    suffix = Path(file.filename or "needs.jsonl").suffix.lower()
+    suffix = suffix if suffix in (".jsonl", ".csv", ".json", ".ndjson") else ".jsonl"
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"upload{suffix}"
+        path.write_bytes(file.file.read())
+        report = broker.ingest(path, kind="needs", source=source_for(principal))
+    with broker.sessions.begin() as s:
+        for row in s.scalars(select(Need).where(Need.source == source_for(principal), Need.organisation.is_(None))):
+            row.organisation = principal.organisation
+    return IngestReportOut(**report.as_dict())
+
+
+@router.get("", response_model=NeedPage, summary="List needs (broker: own organisation)")
+def list_needs(broker: BrokerDep, principal: BrokerRoleDep,
+               status: Annotated[str | None, Query(pattern="^(open|matched|closed)$")] = None,
+               page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+               page_size: Annotated[int, Query(ge=1, le=1000)] = 20) -> NeedPage:
+    start, _ = page_bounds(broker, page, page_size)
+    with broker.sessions() as s:
+        q = _scoped(select(Need), principal)
+        if status:
+            q = q.where(Need.status == status)
+        total = s.scalar(select(func.count()).select_from(q.subquery())) or 0
+        rows = s.scalars(q.order_by(Need.id).offset(start).limit(page_size)).all()
+        return NeedPage(total=total, page=page, page_size=page_size, items=[need_out(broker, r) for r in rows])
+
+
+def load_need(s, principal, need_id: str) -> Need:
+    row = s.scalars(_scoped(select(Need).where(Need.external_id == need_id), principal)).first()
+    if row is None:
+        raise NotFoundError(f"need {need_id!r} not found")
+    return row
+
+
+@router.get("/{need_id}", response_model=NeedOut, summary="One need (broker: own organisation)")
+def get_need(broker: BrokerDep, principal: BrokerRoleDep, need_id: str) -> NeedOut:
+    with broker.sessions() as s:
+        return need_out(broker, load_need(s, principal, need_id))
+
+
+@router.patch("/{need_id}", response_model=NeedOut, summary="Change a need's status (broker)")
+def update_status(broker: BrokerDep, principal: BrokerRoleDep, need_id: str, body: NeedStatusIn) -> NeedOut:
+    with broker.sessions.begin() as s:
+        row = load_need(s, principal, need_id)
+        row.status = body.status
+        return need_out(broker, row)
