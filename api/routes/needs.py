@@ -8,7 +8,7 @@ from fastapi import APIRouter, File, Query, UploadFile
 from sqlalchemy import func, select
 
 from api.deps import BrokerDep, BrokerRoleDep
-from api.schemas import IngestReportOut, NeedIn, NeedOut, NeedPage, NeedStatusIn
+from api.schemas import ErrorOut, IngestReportOut, NeedIn, NeedOut, NeedPage, NeedStatusIn
 from api.views import need_out, page_bounds
 from catalog.errors import NotFoundError
 from catalog.store.models import Need
@@ -26,7 +26,8 @@ def source_for(principal) -> str:
     return f"api:{principal.organisation or 'admin'}"
 
 
-@router.post("", response_model=NeedOut, status_code=201, summary="Register a need (broker)")
+@router.post("", response_model=NeedOut, status_code=201, summary="Register a need (broker)",
+             responses={409: {"model": ErrorOut, "description": "A need with this id already exists"}})
 def create(broker: BrokerDep, principal: BrokerRoleDep, need: NeedIn) -> NeedOut:
     raw = need.model_dump(exclude_none=True, mode="json")
     with broker.sessions.begin() as s:
