@@ -108,6 +108,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     for module in (system, offers, needs, matches, demand, catalog, keys):
         app.include_router(module.router)
+    from api import web
+
+    app.include_router(web.router)
+    web.mount_static(app)
     app.add_middleware(BodyLimit, limit=settings.max_request_bytes)
     return app
 
