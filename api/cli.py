@@ -429,14 +429,23 @@ def keys_revoke(ctx, prefix):
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Worker processes (one per core serves most load).")
 @click.pass_context
-def serve(ctx, host, port):
+def serve(ctx, host, port, workers):
     """Serve the HTTP API and the broker web page."""
+    import os
+
     import uvicorn
 
-    from api.app import create_app
+    settings: Settings = ctx.obj["settings"]
+    if workers == 1:
+        from api.app import create_app
 
-    uvicorn.run(create_app(ctx.obj["settings"]), host=host, port=port, log_level="info")
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        return
+    os.environ["MEGLER_DATABASE_URL"] = settings.resolved_database_url()  # the workers read their settings anew
+    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")
 
 
 # ---------------------------------------------------------------- demo

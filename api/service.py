@@ -5,6 +5,7 @@ Route handlers and CLI commands only parse input, call a ``Broker`` method and s
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterable
 from functools import cached_property
 from pathlib import Path
@@ -35,6 +36,7 @@ class Broker:
         self._register: PlaceRegister | None = None
         self._ranker: tuple[tuple, Ranker] | None = None
         self._lock = threading.RLock()
+        self._checked_at = 0.0
 
     # ---------------------------------------------------------------- reference data
     @property
@@ -52,7 +54,9 @@ class Broker:
     # ---------------------------------------------------------------- ingest
     def ingest(self, path: str | Path, **kwargs) -> IngestReport:
         with self.sessions.begin() as s:
-            return ingest_file(s, path, register=self.register, progress=self.progress, **kwargs)
+            report = ingest_file(s, path, register=self.register, progress=self.progress, **kwargs)
+        self._checked_at = 0.0  # look for catalog changes on the next ranking
+        return report
 
     # ---------------------------------------------------------------- matching
     @cached_property
@@ -79,8 +83,16 @@ class Broker:
                                    .where(Offer.status == "active")).one())
 
     def ranker(self) -> Ranker:
-        """The fitted ranker for the active offers; rebuilt only when the offers changed."""
+        """The fitted ranker for the active offers; rebuilt only when the offers changed.
+
+        The change check (one small query) runs at most every ``settings.catalog_check_seconds``;
+        ingests through this process invalidate at once.
+        """
+        now = time.monotonic()
+        if self._ranker is not None and now - self._checked_at < self.settings.catalog_check_seconds:
+            return self._ranker[1]
         fp = self._fingerprint()
+        self._checked_at = now
         if self._ranker is not None and self._ranker[0] == fp:
             return self._ranker[1]
         with self._lock:

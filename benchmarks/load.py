@@ -105,6 +105,7 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=20)
     ap.add_argument("--seconds", type=float, default=30)
     ap.add_argument("--offers", type=int, default=10_000)
+    ap.add_argument("--workers", type=int, default=2, help="server worker processes (one per core)")
     args = ap.parse_args()
     RESULTS.mkdir(exist_ok=True)
     db = RESULTS / f"load-{args.offers}.db"
@@ -115,7 +116,10 @@ def main() -> None:
     exe = ROOT / ".venv" / "bin" / "megler"
     cmd = [str(exe) if exe.exists() else sys.executable, *([] if exe.exists() else ["-m", "api.cli"]),
            "--db", str(db), "serve", "--port", str(port)]
-    server = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=os.environ.copy())
+    log_path = RESULTS / "load-server.log"
+    server_log = open(log_path, "w")
+    server = subprocess.Popen(cmd + ["--workers", str(args.workers)], stdout=server_log, stderr=subprocess.STDOUT,
+                              env=os.environ.copy())
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(600):
@@ -124,13 +128,15 @@ def main() -> None:
                     break
             except httpx.HTTPError:
                 time.sleep(0.1)
-        for text in texts:  # warm-up: the model loads, the ranker is fitted, query embeddings get cached
-            httpx.post(f"{base}/api/match", json={"text": text}, timeout=120)
-        httpx.get(f"{base}/api/stats", timeout=300)
+        for _ in range(2 * args.workers):  # warm-up: each worker loads the model, fits the ranker, computes coverage
+            for text in texts:
+                httpx.post(f"{base}/api/match", json={"text": text}, timeout=300)
+            httpx.get(f"{base}/api/stats", timeout=300)
         log, errors, elapsed = asyncio.run(drive(base, args.clients, args.seconds, texts))
     finally:
         server.terminate()
         server.wait(timeout=30)
+        server_log.close()
     total = sum(len(v) for v in log.values())
     print(f"{args.clients} clients × {elapsed:.0f} s against {args.offers:,} offers: {total:,} requests, "
           f"{total / elapsed:.1f} req/s, {len(errors)} errors")
@@ -141,6 +147,8 @@ def main() -> None:
             print(f"| {kind} | {len(values):,} | {np.percentile(ms, 50):.0f} | {np.percentile(ms, 99):.0f} |")
     for e in errors[:5]:
         print("error:", e)
+    if errors:
+        print(f"server log: {log_path}")
 
 
 if __name__ == "__main__":

@@ -57,6 +57,8 @@ class Settings(BaseSettings):
     cluster_neighbours: int = Field(default=15, ge=1, description="Neighbours per need in the similarity graph")
     min_cohort_size: int = Field(default=12, ge=1)
     min_public_group: int = Field(default=3, ge=1, description="Suppress public groups with fewer firms")
+    catalog_check_seconds: float = Field(default=2.0, ge=0, description="How often the service looks for catalog "
+                                         "changes made by other processes")
     # --- API ---
     api_keys_file: Path | None = None
     max_request_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)

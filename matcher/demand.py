@@ -96,25 +96,56 @@ class Cluster:
     details: dict = field(default_factory=dict)
 
 
+EXACT_KNN_LIMIT = 20_000  # above this, an HNSW index (faiss, if installed) finds the neighbours
+
+
+def nearest_neighbours(vectors: np.ndarray, k: int, *, block: int = 2048,
+                       exact_limit: int = EXACT_KNN_LIMIT) -> tuple[np.ndarray, np.ndarray]:
+    """k nearest neighbours by inner product, self excluded: (indices, similarities), each (n, k).
+
+    Exact (blocked matrix products, quadratic) up to ``exact_limit`` vectors; above it an HNSW graph
+    index from faiss (n log n to build and query) when the optional ``faiss-cpu`` is installed.
+    """
+    n = len(vectors)
+    kk = min(k, n - 1)
+    if n > exact_limit:
+        try:
+            import faiss
+        except ImportError:
+            faiss = None
+        if faiss is not None:
+            index = faiss.IndexHNSWFlat(vectors.shape[1], 32, faiss.METRIC_INNER_PRODUCT)
+            index.hnsw.efConstruction = 80
+            index.hnsw.efSearch = max(64, 2 * kk)
+            index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+            sims, idx = index.search(np.ascontiguousarray(vectors, dtype=np.float32), kk + 1)
+            keep = idx != np.arange(n)[:, None]  # drop self (wherever it landed)
+            rows_idx = np.array([r[m][:kk] for r, m in zip(idx, keep, strict=True)])
+            rows_sim = np.array([r[m][:kk] for r, m in zip(sims, keep, strict=True)])
+            return rows_idx, rows_sim
+    out_idx = np.empty((n, kk), dtype=np.int64)
+    out_sim = np.empty((n, kk), dtype=np.float32)
+    for start in range(0, n, block):
+        sims = vectors[start:start + block] @ vectors.T
+        rows = np.arange(sims.shape[0])
+        sims[rows, start + rows] = -np.inf
+        idx = np.argpartition(-sims, kk - 1, axis=1)[:, :kk]
+        out_idx[start:start + block] = idx
+        out_sim[start:start + block] = np.take_along_axis(sims, idx, axis=1)
+    return out_idx, out_sim
+
+
 def similarity_graph(vectors: np.ndarray, *, threshold: float, k: int = 15, block: int = 2048) -> nx.Graph:
-    """A k-nearest-neighbour graph with edges of cosine ≥ threshold (blocked: memory O(block × n))."""
+    """A k-nearest-neighbour graph with edges of cosine ≥ threshold."""
     n = len(vectors)
     g = nx.Graph()
     g.add_nodes_from(range(n))
     if n < 2:
         return g
-    kk = min(k, n - 1)
-    for start in range(0, n, block):
-        sims = vectors[start:start + block] @ vectors.T
-        for row in range(sims.shape[0]):
-            sims[row, start + row] = -1.0
-        idx = np.argpartition(-sims, kk - 1, axis=1)[:, :kk]
-        for row, neighbours in enumerate(idx):
-            i = start + row
-            for j in neighbours:
-                s = float(sims[row, j])
-                if s >= threshold:
-                    g.add_edge(i, int(j), weight=s)
+    idx, sims = nearest_neighbours(vectors, k, block=block)
+    rows, cols = np.nonzero(sims >= threshold)
+    g.add_weighted_edges_from(zip(rows.tolist(), idx[rows, cols].tolist(), sims[rows, cols].astype(float).tolist(),
+                                  strict=True))
     return g
 
 

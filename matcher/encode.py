@@ -17,6 +17,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import Protocol
 
@@ -95,7 +97,9 @@ class SentenceTransformerEncoder:
             from sentence_transformers import SentenceTransformer
 
             self._model = SentenceTransformer(self.model_name, device=self.device)
-            self._dim = int(self._model.get_sentence_embedding_dimension())
+            get_dim = getattr(self._model, "get_embedding_dimension", None) or \
+                self._model.get_sentence_embedding_dimension
+            self._dim = int(get_dim())
         return self._model
 
     @property
@@ -143,10 +147,13 @@ class CachedEncoder:
     """Encode through a cache: only texts whose hash is not cached are computed, in batches."""
 
     def __init__(self, encoder: Encoder, cache: EmbeddingCache, *, batch_size: int = 32,
-                 progress: Callable[[Iterable], Iterable] | None = None):
+                 progress: Callable[[Iterable], Iterable] | None = None, memory_items: int = 4096):
         self.encoder, self.cache, self.batch_size, self.progress = encoder, cache, batch_size, progress
         self.name = encoder.name
         self.computed = 0  # how many texts were actually encoded (for tests and reports)
+        self.memory_items = memory_items
+        self._recent: OrderedDict[str, np.ndarray] = OrderedDict()  # hot query vectors, in front of the cache
+        self._lock = threading.Lock()
 
     @property
     def dim(self) -> int:
@@ -179,7 +186,21 @@ class CachedEncoder:
         return np.stack([found[h] for h in hashes]).astype(np.float32)
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
-        return self._encode(list(texts), "query")
+        texts = list(texts)
+        if len(texts) == 1:  # the API's hot path: one need at a time, often repeated
+            key = text_hash("query", texts[0])
+            with self._lock:
+                hit = self._recent.get(key)
+                if hit is not None:
+                    self._recent.move_to_end(key)
+                    return hit[None, :]
+            vec = self._encode(texts, "query")
+            with self._lock:
+                self._recent[key] = vec[0]
+                while len(self._recent) > self.memory_items:
+                    self._recent.popitem(last=False)
+            return vec
+        return self._encode(texts, "query")
 
     def encode_passages(self, texts: list[str]) -> np.ndarray:
         return self._encode(list(texts), "passage")

@@ -69,3 +69,19 @@ def test_online_offers_pool_everyone():
 def test_best_venue_minimises_weighted_travel():
     venue, mean_km = best_venue([(LYNGEN, 1), (STORFJORD, 1), (TROMSO, 10)])
     assert venue == TROMSO and mean_km < 20
+
+
+def test_hnsw_neighbours_agree_with_exact_ones():
+    pytest.importorskip("faiss")
+    from matcher.demand import nearest_neighbours
+
+    rng = np.random.default_rng(1)
+    centres = rng.standard_normal((40, 384))
+    v = (centres[rng.integers(0, 40, 3000)] + 1.1 * rng.standard_normal((3000, 384))).astype(np.float32)
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    exact, _ = nearest_neighbours(v, 10, exact_limit=10**9)
+    approx, sims = nearest_neighbours(v, 10, exact_limit=0)
+    recall = np.mean([len(set(a) & set(e)) / 10 for a, e in zip(approx, exact, strict=True)])
+    assert recall >= 0.95
+    assert np.all(approx != np.arange(3000)[:, None])  # never its own neighbour
+    assert np.all(np.diff(sims, axis=1) <= 1e-6)  # best first
