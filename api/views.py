@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from api.schemas import NeedOut, OfferOut, VenueOut
 from catalog.errors import InvalidNeedError
-from matcher.convert import display_name
+from catalog.reference import display_name
 
 
 def page_bounds(broker, page: int, page_size: int) -> tuple[int, int]:

@@ -22,7 +22,8 @@ from catalog.errors import MeglerError
 from catalog.normalise import LEVEL_CODES, NKR_LEVELS
 from catalog.store.models import Feedback, Need, Offer
 from catalog.store.repo import create_need
-from matcher.convert import display_name, need_query_from_row
+from catalog.reference import display_name
+from matcher.convert import need_query_from_row
 from matcher.demand import CLASS_NB
 from matcher.rules import DELIVERY_NB
 

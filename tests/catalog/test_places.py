@@ -96,3 +96,12 @@ def test_klass_file_without_required_column_is_a_clear_error(tmp_path):
     path.write_text('"kode";"navn"\n"0301";"Oslo"\n', encoding="utf-8")
     with pytest.raises(CatalogFormatError, match="a row has no 'code' \\(found columns: kode, navn\\)"):
         ref.read_klass_codes(path)
+
+
+@pytest.mark.parametrize("ssb, shown", [
+    ("Unjárga - Nesseby", "Nesseby"), ("Gáivuotna - Kåfjord - Kaivuono", "Kåfjord"), ("Deatnu - Tana", "Tana"),
+    ("Snåase - Snåsa", "Snåsa"), ("Storfjord - Omasvuotna - Omasvuono", "Storfjord"), ("Herøy (Nordland)", "Herøy"),
+    ("Lyngen", "Lyngen"),
+])
+def test_display_names_prefer_the_norwegian_form(ssb, shown):
+    assert ref.display_name(ssb) == shown
