@@ -79,6 +79,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        import anyio.to_thread
+
+        # CPU-bound handlers: a few threads per process beat forty threads fighting over the GIL
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
         app.state.broker = Broker(settings)
         app.state.jobs = {}
         app.state.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="megler-job")

@@ -60,6 +60,7 @@ class Settings(BaseSettings):
     catalog_check_seconds: float = Field(default=2.0, ge=0, description="How often the service looks for catalog "
                                          "changes made by other processes")
     # --- API ---
+    worker_threads: int = Field(default=4, ge=1, le=256, description="Threads per server process for request work")
     api_keys_file: Path | None = None
     max_request_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
     max_page_size: int = Field(default=200, ge=1)
