@@ -10,7 +10,7 @@ from collections import defaultdict
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from catalog.errors import InvalidNeedError, NotFoundError
 from catalog.schema import validate_offer
@@ -52,8 +52,6 @@ class DemandService:
 
     def _key(self, kind: str) -> tuple:
         with self.broker.sessions() as s:
-            from sqlalchemy import func
-
             needs_fp = tuple(s.execute(select(func.count(Need.id), func.max(Need.updated_at))).one())
         return (kind, self.broker._fingerprint(), needs_fp)
 

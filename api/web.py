@@ -72,13 +72,13 @@ def login(request: Request, broker: BrokerDep, key: Annotated[str, Form(max_leng
           neste: Annotated[str, Form(max_length=500)] = "/") -> Response:
     try:
         with broker.sessions() as s:
-            principal = authenticate(s, key.strip())
+            authenticate(s, key.strip())
     except MeglerError:
         return _render(request, "login.html", PUBLIC, status_code=401, neste=_safe_next(neste),
                        error="Ukjent eller tilbakekalt API-nøkkel.")
     response = RedirectResponse(_safe_next(neste), status_code=303)
     response.set_cookie(COOKIE, key.strip(), httponly=True, samesite="strict", max_age=8 * 3600)
-    return response if principal.role != "public" else response
+    return response
 
 
 @router.post("/logg-ut")

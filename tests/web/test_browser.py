@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.api.conftest import start_server
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
@@ -34,11 +33,8 @@ def chromium_path() -> str:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    server, thread, info = start_server(f"sqlite:///{tmp_path_factory.mktemp('web') / 'megler.db'}")
-    yield info
-    server.should_exit = True
-    thread.join(timeout=30)
+def site(sqlite_site):
+    return sqlite_site
 
 
 @pytest.fixture(scope="module")

@@ -5,18 +5,14 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from tests.api.conftest import start_server
 from tests.conftest import DEMO, ROOT
 
 NOTEBOOK = ROOT / "notebooks" / "fylkesanalyse.ipynb"
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    server, thread, info = start_server(f"sqlite:///{tmp_path_factory.mktemp('nb') / 'megler.db'}")
-    yield info
-    server.should_exit = True
-    thread.join(timeout=30)
+def site(sqlite_site):
+    return sqlite_site
 
 
 def test_notebook_runs_clean_and_makes_its_plots(site, tmp_path, monkeypatch):
