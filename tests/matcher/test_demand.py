@@ -85,3 +85,16 @@ def test_hnsw_neighbours_agree_with_exact_ones():
     assert recall >= 0.95
     assert np.all(approx != np.arange(3000)[:, None])  # never its own neighbour
     assert np.all(np.diff(sims, axis=1) <= 1e-6)  # best first
+
+
+def test_large_runs_use_label_propagation_and_still_recover_topics():
+    """Above the size switch (forced low here) the linear method recovers planted topics too."""
+    rng = np.random.default_rng(2)
+    centres = rng.standard_normal((30, 384))
+    labels = rng.integers(0, 30, 600)
+    v = (centres[labels] + 1.1 * rng.standard_normal((600, 384))).astype(np.float32)
+    groups = cluster_vectors(v, threshold=0.1, min_size=1, large=100)
+    predicted = np.arange(600) + 1000
+    for ci, members in enumerate(groups):
+        predicted[members] = ci
+    assert adjusted_rand_score(labels, predicted) >= 0.9
