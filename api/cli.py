@@ -181,9 +181,8 @@ def match(ctx, text, needs_file, stored, municipality, level_min, level_max, max
     broker = _broker(ctx)
     if needs_file or stored:
         needs = _needs_from_file(broker, Path(needs_file)) if needs_file else broker.stored_needs()
-        for need in needs:
-            ranking = broker.rank(need, top_k, hard=hard)
-            click.echo(json.dumps({"need_id": need.need_id, "notes": ranking.notes,
+        for ranking in broker.rank_many(needs, top_k, hard=hard):
+            click.echo(json.dumps({"need_id": ranking.need.need_id, "notes": ranking.notes,
                                    "results": [r.as_dict() for r in ranking.results]}, ensure_ascii=False))
         return
     if not text:

@@ -117,6 +117,13 @@ class Broker:
         qv = self._query_vector(ranker, need.text) if need.text.strip() else None
         return ranker.rank(need, top_k, hard=hard, query_vector=qv)
 
+    def rank_many(self, needs: list[NeedQuery], top_k: int = 10, *, hard: bool = False) -> list[Ranking]:
+        """Rank many needs; query vectors are encoded in batches (and cached)."""
+        ranker = self.ranker()
+        texts = [n.text for n in needs]
+        qv = self.encoder.encode_queries(texts) if ranker.text.vectors_ is not None and needs else None
+        return ranker.rank_many(needs, top_k, hard=hard, query_vectors=qv)
+
     def stored_needs(self, external_ids: list[str] | None = None) -> list[NeedQuery]:
         with self.sessions() as s:
             q = select(Need).order_by(Need.id)
