@@ -22,17 +22,20 @@ class Hints:
 
 
 _ONLINE = (r"på nett\b|pa nett\b|nettbasert|nettkurs|nettstudi|digitalt kurs|digital undervisning|online|"
+           r"distance learning|remote learning|web-based|e-learning|"
            r"fjernundervisning|fjernstudi|uten studiested|utan studiestad|ingen studiested|ikkje studiestad|"
            r"ikke noe studiested|langt til nærmeste|langt til næraste|over nett|via nett|e-læring|heimefrå|hjemmefra")
 _FLEX = (r"ved siden av jobb|ved sida av jobb|kombinere med jobb|kombinerast med jobb|kombineres med jobb|i turnus|"
          r"turnus|deltid|samlingsbasert|samlingar|samlinger|modul|moduler|kveldstid|kveld|i arbeidstida|"
-         r"i arbeidstiden|mens de er i jobb|mens dei er i jobb|while working|part-time|alongside work")
+         r"i arbeidstiden|mens de er i jobb|mens dei er i jobb|while working|part-time|alongside work|"
+         r"alongside their jobs|shift work|shifts")
 _UPPER_SECONDARY = (r"fagbrev|svennebrev|fagprøve|fagprøva|videregående nivå|vidaregåande nivå|vgs-nivå|"
-                    r"vg3|praksiskandidat|kompetansebevis|videregående skole|vidaregåande skule")
-_FAGSKOLE = r"fagskole|fagskule|fagskolepoeng|fagskulepoeng"
+                    r"vg3|praksiskandidat|kompetansebevis|videregående skole|vidaregåande skule|"
+                    r"trade certificate|craft certificate|journeyman|apprentice|upper.secondary|vocational certificate")
+_FAGSKOLE = r"fagskole|fagskule|fagskolepoeng|fagskulepoeng|vocational college|tertiary vocational"
 _HIGHER = (r"studiepoeng|videreutdanning|vidareutdanning|høyskole|høgskole|høgskule|universitet|bachelor|"
-           r"årsstudium|university|college credits")
-_MASTER = r"\bmaster|mastergrad|erfaringsbasert master"
+           r"årsstudium|university|college credits|ects|higher education")
+_MASTER = r"\bmaster|mastergrad|erfaringsbasert master|postgraduate"
 _NOT_HIGHER = r"ikke ingeniør|ikkje ingeniør|ikke høyskole|ikkje høgskule|ikke universitet|ikkje universitet"
 _ENGLISH_WORDS = {"the", "and", "our", "we", "need", "with", "for", "to", "of", "in", "training", "course"}
 _NORWEGIAN_WORDS = {"og", "på", "vi", "som", "med", "til", "for", "av", "er", "ikke", "ikkje", "dei", "de", "vår",

@@ -17,7 +17,7 @@ from matcher.hints import Hints
 from matcher.types import NeedQuery, OfferItem
 
 PASS, PENALTY, FAIL, UNKNOWN = "pass", "penalty", "fail", "unknown"
-FAIL_FACTOR = 0.25
+FAIL_FACTOR = 0.35
 UNKNOWN_FACTOR = 0.97
 
 
@@ -209,7 +209,7 @@ def language_rule(need: NeedQuery, offer: OfferItem, ctx: RuleContext) -> RuleRe
     if explicit:
         wanted = ", ".join(sorted(LANG_NB.get(x, x) for x in accepted))
         return RuleResult("språk", FAIL, FAIL_FACTOR, f"Undervisning på {name} – ønsket {wanted}", hard=True)
-    return RuleResult("språk", PENALTY, 0.8, f"Undervisning på {name}")
+    return RuleResult("språk", PENALTY, 0.9, f"Undervisning på {name}")
 
 
 RULES = (level_rule, credits_rule, distance_rule, delivery_rule, start_rule, language_rule)
