@@ -84,20 +84,21 @@ class DemandService:
         out = []
         for cl in found:
             d = {"cluster_id": cl.cluster_id, "label": cl.label, "terms": cl.terms, **cl.details}
-            members = [needs[i] for i in cl.members]
             counts: dict[str, int] = defaultdict(int)
             for i in cl.members:
                 counts[pairs[i][1].status] += 1
             d["coverage"] = dict(counts)
-            if public:
-                if d["firms"] < self.settings.min_public_group:
-                    continue
-                d["municipalities"] = _suppress_small(d["municipalities"], self.settings.min_public_group)
-            else:
-                d["need_ids"] = [m.query.need_id for m in members]
-                d["firm_names"] = sorted({m.company for m in members if m.company})
+            d["need_ids"] = [needs[i].query.need_id for i in cl.members]
+            d["firm_names"] = sorted({needs[i].company for i in cl.members if needs[i].company})
             out.append(d)
-        return out
+        return self.public_view(out) if public else out
+
+    def public_view(self, clusters: list[dict]) -> list[dict]:
+        """Clusters without firm identities; groups with fewer than the public minimum of firms left out."""
+        minimum = self.settings.min_public_group
+        return [{**{k: v for k, v in c.items() if k not in ("need_ids", "firm_names")},
+                 "municipalities": _suppress_small(c["municipalities"], minimum)}
+                for c in clusters if c["firms"] >= minimum]
 
     # ---------------------------------------------------------------- cohorts
     def cohorts(self, *, offer_id: str | None = None, cluster_id: str | None = None,

@@ -35,15 +35,16 @@ def clusters(broker: BrokerDep, principal: PrincipalDep,
              county: Annotated[str | None, Query(max_length=100)] = None,
              all_needs: bool = False) -> list[ClusterOut]:
     include = ("covered", "partly_covered", "unmet") if all_needs else ("partly_covered", "unmet")
-    full = principal.role == "admin"
-    rows = broker.demand.clusters(include=include, county=county, public=not full)
+    rows = broker.demand.clusters(include=include, county=county)
+    if principal.role == "admin":
+        return [ClusterOut(**r) for r in rows]
+    public = broker.demand.public_view(rows)
     if principal.role == "broker":  # brokers see the ids of their own needs only
         own = _own_ids(broker, principal)
-        for r in broker.demand.clusters(include=include, county=county, public=False):
-            for pub in rows:
-                if pub["cluster_id"] == r["cluster_id"]:
-                    pub["need_ids"] = [n for n in r["need_ids"] if n in own]
-    return [ClusterOut(**r) for r in rows]
+        ids = {r["cluster_id"]: r["need_ids"] for r in rows}
+        for pub in public:
+            pub["need_ids"] = [n for n in ids[pub["cluster_id"]] if n in own]
+    return [ClusterOut(**r) for r in public]
 
 
 @router.get("/demand/cohorts", response_model=CohortsOut, summary="Pool firms into viable classes (broker)")
