@@ -430,8 +430,9 @@ def keys_revoke(ctx, prefix):
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Worker processes (one per core serves most load).")
+@click.option("--access-log/--no-access-log", default=True, show_default=True, help="Log every request.")
 @click.pass_context
-def serve(ctx, host, port, workers):
+def serve(ctx, host, port, workers, access_log):
     """Serve the HTTP API and the broker web page."""
     import os
 
@@ -441,10 +442,11 @@ def serve(ctx, host, port, workers):
     if workers == 1:
         from api.app import create_app
 
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=access_log)
         return
     os.environ["MEGLER_DATABASE_URL"] = settings.resolved_database_url()  # the workers read their settings anew
-    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")
+    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="info",
+                access_log=access_log)
 
 
 # ---------------------------------------------------------------- demo

@@ -118,7 +118,8 @@ def main() -> None:
            "--db", str(db), "serve", "--port", str(port)]
     log_path = RESULTS / "load-server.log"
     server_log = open(log_path, "w")
-    server = subprocess.Popen(cmd + ["--workers", str(args.workers)], stdout=server_log, stderr=subprocess.STDOUT,
+    server = subprocess.Popen(cmd + ["--workers", str(args.workers), "--no-access-log"], stdout=server_log,
+                              stderr=subprocess.STDOUT,
                               env=os.environ.copy())
     base = f"http://127.0.0.1:{port}"
     try:
@@ -132,14 +133,20 @@ def main() -> None:
             for text in texts:
                 httpx.post(f"{base}/api/match", json={"text": text}, timeout=300)
             httpx.get(f"{base}/api/stats", timeout=300)
+        import resource
+
+        cpu_before = resource.getrusage(resource.RUSAGE_SELF)
         log, errors, elapsed = asyncio.run(drive(base, args.clients, args.seconds, texts))
+        cpu_after = resource.getrusage(resource.RUSAGE_SELF)
+        client_cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
     finally:
         server.terminate()
         server.wait(timeout=30)
         server_log.close()
     total = sum(len(v) for v in log.values())
     print(f"{args.clients} clients × {elapsed:.0f} s against {args.offers:,} offers: {total:,} requests, "
-          f"{total / elapsed:.1f} req/s, {len(errors)} errors")
+          f"{total / elapsed:.1f} req/s, {len(errors)} errors; the load generator itself used "
+          f"{client_cpu / elapsed:.2f} of the machine's {os.cpu_count()} cores")
     print("| call | count | p50 ms | p99 ms |\n|---|---|---|---|")
     for kind, values in log.items():
         if values:

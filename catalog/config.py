@@ -61,6 +61,8 @@ class Settings(BaseSettings):
                                          "changes made by other processes")
     # --- API ---
     worker_threads: int = Field(default=4, ge=1, le=256, description="Threads per server process for request work")
+    blas_threads: int = Field(default=1, ge=1, le=64, description="BLAS threads per server process: many request "
+                              "threads each starting BLAS threads oversubscribe the cores")
     api_keys_file: Path | None = None
     max_request_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
     max_page_size: int = Field(default=200, ge=1)
