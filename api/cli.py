@@ -180,9 +180,20 @@ def match(ctx, text, needs_file, stored, municipality, level_min, level_max, max
 
     broker = _broker(ctx)
     if needs_file or stored:
-        needs = _needs_from_file(broker, Path(needs_file)) if needs_file else broker.stored_needs()
-        for ranking in broker.rank_many(needs, top_k, hard=hard):
-            click.echo(json.dumps({"need_id": ranking.need.need_id, "notes": ranking.notes,
+        if stored:
+            needs, problems = broker.stored_needs(), {}
+        else:
+            needs, problems = _needs_from_file(broker, Path(needs_file))
+        rankings = {id(r.need): r for r in broker.rank_many([n for n in needs if n is not None], top_k, hard=hard)}
+        for i, need in enumerate(needs):
+            if need is None:  # a record that cannot be ranked still gets its line, with the reason
+                need_id, message = problems[i]
+                click.echo(f"{need_id}: {message}", err=True)
+                click.echo(json.dumps({"need_id": need_id, "error": message, "notes": [], "results": []},
+                                      ensure_ascii=False))
+                continue
+            ranking = rankings[id(need)]
+            click.echo(json.dumps({"need_id": need.need_id, "notes": ranking.notes,
                                    "results": [r.as_dict() for r in ranking.results]}, ensure_ascii=False))
         return
     if not text:
@@ -200,20 +211,26 @@ def match(ctx, text, needs_file, stored, municipality, level_min, level_max, max
 
 
 def _needs_from_file(broker, path: Path):
+    """Needs from a file, in order; a record that cannot be ranked is None with (id, reason) in ``problems``."""
     from catalog.schema import validate_need
     from catalog.sources.interchange import InterchangeSource
     from matcher.convert import need_query
 
-    out = []
+    needs, problems = [], {}
     for rec in InterchangeSource().read(path):
+        raw_id = (rec.data or {}).get("id")
+        need_id = str(raw_id) if raw_id is not None else f"record {rec.record_no}"
         if rec.data is None:
-            raise click.ClickException(f"{path}: record {rec.record_no}: {rec.read_issue.message()}")
+            problems[len(needs)] = (need_id, rec.read_issue.message() if rec.read_issue else "unreadable record")
+            needs.append(None)
+            continue
         data, issues = validate_need(rec.data, broker.register)
         if data is None:
-            raise click.ClickException(f"{path}: record {rec.record_no}: "
-                                       + "; ".join(i.message() for i in issues.errors))
-        out.append(need_query(data, broker.register, [i.message() for i in issues.warnings]))
-    return out
+            problems[len(needs)] = (need_id, "; ".join(i.message() for i in issues.errors))
+            needs.append(None)
+            continue
+        needs.append(need_query(data, broker.register, [i.message() for i in issues.warnings]))
+    return needs, problems
 
 
 def _print_ranking(ranking, indent: str = "  ") -> None:

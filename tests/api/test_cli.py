@@ -82,3 +82,20 @@ def test_console_script_demo_runs(tmp_path, db_url):
                          capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert out.returncode == 0, out.stderr
     assert "DEMODATA" in out.stdout and " 1. " in out.stdout
+
+
+def test_batch_match_keeps_going_past_a_bad_need(megler, tmp_path):
+    megler("ingest", str(DEMO / "offers.jsonl"))
+    needs = tmp_path / "needs.jsonl"
+    needs.write_text('{"id": "ok-1", "text": "Kurs i demensomsorg"}\n'
+                     '{"id": "bad-1", "text": ""}\n'
+                     '{"id": "bad-2", "text": "Sveising", "level_min": "banana"}\n'
+                     '{"id": "ok-2", "text": "Sveising MIG/MAG", "municipality": "Atlantis"}\n', encoding="utf-8")
+    res = megler("match", "--needs", str(needs), "--top", "3", "--json")
+    assert res.exit_code == 0
+    lines = [json.loads(line) for line in res.stdout.splitlines()]
+    assert [d["need_id"] for d in lines] == ["ok-1", "bad-1", "bad-2", "ok-2"]
+    assert len(lines[0]["results"]) == 3 and len(lines[3]["results"]) == 3
+    assert lines[1]["results"] == [] and "text" in lines[1]["error"]
+    assert lines[2]["error"] == "level_min: found 'banana'; allowed: NKR 2–8, 5.1, 5.2, EQF n, or a label such as vgs, fagbrev, fagskole, bachelor, master, ph.d."
+    assert any("Atlantis" in n for n in lines[3]["notes"])
