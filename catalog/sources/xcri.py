@@ -64,12 +64,11 @@ class XcriCapSource:
         no = 0
         for provider in root.iterfind("x:provider", NS):
             pname = _text(provider.find("dc:title", NS))
-            pvenue = _text(provider.find("mlo:location/mlo:town", NS))
             for course in provider.iterfind("x:course", NS):
                 no += 1
-                yield self._course(no, course, pname, pvenue)
+                yield self._course(no, course, pname)
 
-    def _course(self, no: int, course: Element, provider: str | None, provider_town: str | None) -> RawRecord:
+    def _course(self, no: int, course: Element, provider: str | None) -> RawRecord:
         ids = course.findall("dc:identifier", NS)
         internal = next((_text(i) for i in ids if (i.get(XSI_TYPE) or "").endswith("internalID")), None)
         ext_id = internal or next((_text(i) for i in ids), None)
@@ -128,6 +127,4 @@ class XcriCapSource:
             "start_date": first[0] if first else None, "end_date": end,
             "url": _text(course.find("mlo:url", NS)),
         }
-        if not venues and provider_town and any("distance without" not in d.lower() for d in delivery):
-            data["locations"] = []  # UK towns are not Norwegian municipalities; keep none rather than guess
         return RawRecord(no, data, {k: v for k, v in data.items() if v not in (None, [], "")})

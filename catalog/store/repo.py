@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from catalog.normalise import NKR_LEVELS
 from catalog.places import MunicipalityInfo, PlaceRegister
-from catalog.store.models import Level, Municipality, Need, Offer, PlaceAlias, Provider, QuarantineItem
+from catalog.store.models import Level, Municipality, Need, Offer, PlaceAlias, QuarantineItem
 
 
 def save_register(session: Session, register: PlaceRegister) -> None:
@@ -75,19 +75,10 @@ def list_quarantine(session: Session, *, source: str | None = None, status: str 
     ]
 
 
-def provider_names(session: Session) -> dict[int, tuple[str, str]]:
-    return {p.id: (p.name, p.provider_type) for p in session.scalars(select(Provider))}
-
 
 def active_offers(session: Session) -> list[Offer]:
     return list(session.scalars(select(Offer).where(Offer.status == "active").order_by(Offer.id)))
 
-
-def needs(session: Session, *, status: str | None = None) -> list[Need]:
-    q = select(Need).order_by(Need.id)
-    if status:
-        q = q.where(Need.status == status)
-    return list(session.scalars(q))
 
 
 def create_need(session: Session, raw: dict[str, Any], register: PlaceRegister, *, source: str,
