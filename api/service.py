@@ -22,7 +22,7 @@ from catalog.store.models import Need, Offer
 from catalog.store.repo import active_offers, ensure_register, save_register
 from matcher.convert import need_query_from_row, offer_item_from_row
 from matcher.encode import CachedEncoder, make_encoder
-from matcher.rank import Ranker, Ranking, Weights
+from matcher.rank import Calibration, Ranker, Ranking, Weights
 from matcher.types import NeedQuery, OfferItem
 
 
@@ -73,9 +73,7 @@ class Broker:
         return DemandService(self)
 
     def weights(self) -> Weights:
-        st = self.settings
-        return Weights(dense=st.weight_dense, lexical=st.weight_lexical, title=st.weight_title, fuzzy=st.weight_fuzzy,
-                       dense_long=st.weight_dense_long, lexical_long=st.weight_lexical_long)
+        return Weights.from_settings(self.settings)
 
     def _fingerprint(self) -> tuple:
         with self.sessions() as s:
@@ -103,7 +101,8 @@ class Broker:
             with self.sessions() as s:
                 items = [offer_item_from_row(o, self.register) for o in active_offers(s)]
             encoder = self.encoder if self.settings.embedding_backend != "none" else None
-            ranker = Ranker(encoder, self.weights(), road_factor=self.settings.road_factor)
+            ranker = Ranker(encoder, self.weights(), Calibration.from_settings(self.settings),
+                            road_factor=self.settings.road_factor)
             vectors = encoder.encode_passages([o.passage() for o in items]) if encoder and items else None
             ranker.fit(items, vectors)
             self._ranker = (fp, ranker)

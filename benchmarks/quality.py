@@ -15,6 +15,7 @@ reports the mean over sets, so no single set decides).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import itertools
 import json
 import sys
@@ -112,10 +113,12 @@ def word_bm25(queries: list[str], docs: list[str], k1: float = 1.2, b: float = 0
     return (q @ weighted.T).toarray().astype(np.float32)
 
 
-def compute_components(es: EvalSet, encoder) -> None:
+def compute_components(es: EvalSet, encoder, weights: Weights) -> None:
+    """Every leg's components (the lexical evidence with the settings' gate and confidence)."""
     es.vectors = encoder.encode_queries(es.docs) if es.symmetric else encoder.encode_passages(es.docs)
     es.query_vectors = encoder.encode_queries(es.queries)
-    rel = TextRelevance(encoder, Weights(1, 1, 1, 1)).fit(es.docs, es.titles, es.vectors)
+    every_leg = dataclasses.replace(weights, dense=1, lexical=1, title=1, fuzzy=1)
+    rel = TextRelevance(encoder, every_leg).fit(es.docs, es.titles, es.vectors)
     es.comps = rel.components_batch(es.queries, es.query_vectors, with_fuzzy=True)
     es.comps["bm25"] = word_bm25(es.queries, es.docs)
 
@@ -137,20 +140,20 @@ def rrf(*score_mats: np.ndarray, k: int = 60) -> np.ndarray:
     return out
 
 
-def fused(es: EvalSet, w: Weights) -> np.ndarray:
+def fused(es: EvalSet, w: Weights, calibration: Calibration) -> np.ndarray:
     legs = leg_weights(es.docs, w, {"dense", "lexical", "fuzzy"} | ({"title"} if w.title else set()))
-    comps = {k: v for k, v in es.comps.items() if k in legs or k in ("raw_dense", "raw_lexical")}
-    scores = fuse_z(comps, legs, Calibration())
+    comps = {k: v for k, v in es.comps.items() if k in legs or k in ("raw_dense", "raw_lexical", "lexical_conf")}
+    scores = fuse_z(comps, legs, calibration)
     return scores * es.rule_factors if es.rule_factors is not None else scores
 
 
-def methods(es: EvalSet, w: Weights) -> dict[str, np.ndarray]:
+def methods(es: EvalSet, w: Weights, calibration: Calibration) -> dict[str, np.ndarray]:
     c = es.comps
     return {
         "lexical only (char TF-IDF)": c["raw_lexical"], "dense only (e5-small)": c["raw_dense"],
         "fuzzy only (rapidfuzz)": c["raw_fuzzy"], "word BM25 (comparison)": c["bm25"],
         "RRF dense+lexical (comparison)": rrf(c["raw_dense"], c["raw_lexical"]),
-        "fused ranker": fused(es, w),
+        "fused ranker": fused(es, w, calibration),
     }
 
 
@@ -162,9 +165,8 @@ def main() -> None:
     if not SHARED.is_dir():
         sys.exit(f"needs the shared data at {SHARED}")
     settings = get_settings()
-    weights = Weights(dense=settings.weight_dense, lexical=settings.weight_lexical, title=settings.weight_title,
-                      fuzzy=settings.weight_fuzzy, dense_long=settings.weight_dense_long,
-                      lexical_long=settings.weight_lexical_long)
+    weights = Weights.from_settings(settings)
+    calibration = Calibration.from_settings(settings)
     RESULTS.mkdir(exist_ok=True)
     engine = make_engine(f"sqlite:///{RESULTS / 'embeddings.db'}")
     upgrade(engine)
@@ -178,21 +180,21 @@ def main() -> None:
     for key in args.sets.split(","):
         t = time.perf_counter()
         es = loaders[key]()
-        compute_components(es, encoder)
+        compute_components(es, encoder, weights)
         sets.append(es)
         print(f"# {es.name}: {len(es.queries)} queries × {len(es.docs)} documents "
               f"({time.perf_counter() - t:.1f} s, {encoder.computed} texts encoded so far)", file=sys.stderr)
-    print(f"\nfusion weights (settings): {weights.as_dict()}\n")
+    print(f"\nfusion weights (settings): {weights.as_dict()}, absolute weight {calibration.absolute_weight}\n")
     print("| set | method | nDCG@10 | MRR | Recall@20 |\n|---|---|---|---|---|")
     for es in sets:
-        for name, scores in methods(es, weights).items():
+        for name, scores in methods(es, weights, calibration).items():
             m = evaluate(ranked_ids(es, scores), es.qrels, es.min_grade)
             print(f"| {es.name} | {name} | {m['nDCG@10']:.3f} | {m['MRR']:.3f} | {m['Recall@20']:.3f} |")
     if args.tune:
         rows = []
         for d, lx, dl, ll, fz in itertools.product([1.0, 1.5, 2.0], [0.5, 1.0], [1.5, 2.0], [0.3, 0.6], [0.0, 0.25]):
-            w = Weights(dense=d, lexical=lx, dense_long=dl, lexical_long=ll, fuzzy=fz)
-            per = [evaluate(ranked_ids(es, fused(es, w), 20), es.qrels, es.min_grade) for es in sets]
+            w = dataclasses.replace(weights, dense=d, lexical=lx, dense_long=dl, lexical_long=ll, fuzzy=fz)
+            per = [evaluate(ranked_ids(es, fused(es, w, calibration), 20), es.qrels, es.min_grade) for es in sets]
             rows.append((np.mean([p["MRR"] for p in per]), np.mean([p["nDCG@10"] for p in per]), w, per))
         rows.sort(key=lambda r: -(r[0] + r[1]))
         print("\nbest weights by mean MRR + nDCG@10 over the sets:")

@@ -46,6 +46,14 @@ class Settings(BaseSettings):
     weight_lexical_long: float = Field(default=0.3, ge=0, description="Char n-gram TF-IDF, offers with a description")
     weight_title: float = Field(default=0.0, ge=0, description="Char n-gram TF-IDF on titles alone")
     weight_fuzzy: float = Field(default=0.0, ge=0, description="rapidfuzz title match")
+    lexical_gate_mid: float = Field(default=-1.0, description="Dense z-score at which an offer gets half its lexical lift")
+    lexical_gate_scale: float = Field(default=1.0, gt=0, description="Width of that gate (dense z-score units)")
+    lexical_conf_low: float = Field(default=0.12, ge=0, le=1, description="Best char n-gram cosine of a need below "
+                                    "which its lexical leg counts for nothing (shared function words only)")
+    lexical_conf_high: float = Field(default=0.22, ge=0, le=1, description="Best char n-gram cosine from which the "
+                                     "lexical leg counts in full")
+    absolute_weight: float = Field(default=0.3, ge=0, le=1, description="Share of text similarity (not standing out "
+                                   "in the catalog) in relevance; keeps coverage thresholds stable across catalogs")
     candidate_pool: int = Field(default=200, ge=10, description="Candidates per leg before rules are applied")
     # --- rules ---
     distance_soft_km: float = Field(default=60.0, description="Distance at which the soft travel penalty is half")

@@ -38,10 +38,24 @@ class Weights:
     dense_long: float = 2.0
     lexical_long: float = 0.3
     long_words: int = 8
+    lexical_gate_mid: float = -1.0
+    lexical_gate_scale: float = 1.0
+    lexical_conf_low: float = 0.12
+    lexical_conf_high: float = 0.22
 
     def as_dict(self) -> dict[str, float]:
         return {"dense": self.dense, "lexical": self.lexical, "title": self.title, "fuzzy": self.fuzzy,
-                "dense_long": self.dense_long, "lexical_long": self.lexical_long}
+                "dense_long": self.dense_long, "lexical_long": self.lexical_long,
+                "lexical_gate": (self.lexical_gate_mid, self.lexical_gate_scale),
+                "lexical_conf": (self.lexical_conf_low, self.lexical_conf_high)}
+
+    @classmethod
+    def from_settings(cls, st) -> Weights:
+        """From the ``MEGLER_*`` settings (any object with those attributes)."""
+        return cls(dense=st.weight_dense, lexical=st.weight_lexical, title=st.weight_title, fuzzy=st.weight_fuzzy,
+                   dense_long=st.weight_dense_long, lexical_long=st.weight_lexical_long,
+                   lexical_gate_mid=st.lexical_gate_mid, lexical_gate_scale=st.lexical_gate_scale,
+                   lexical_conf_low=st.lexical_conf_low, lexical_conf_high=st.lexical_conf_high)
 
 
 @dataclass(frozen=True)
@@ -58,12 +72,16 @@ class Calibration:
 
     z_mid: float = 2.5
     z_scale: float = 1.0
-    absolute_weight: float = 0.4
+    absolute_weight: float = 0.3
     dense_mid: float | None = None
     dense_scale: float | None = None
     lexical_scale: float = 0.3
     fuzzy_mid: float = 0.5
     fuzzy_scale: float = 0.15
+
+    @classmethod
+    def from_settings(cls, st) -> Calibration:
+        return cls(absolute_weight=st.absolute_weight)
 
     def relative(self, z: np.ndarray) -> np.ndarray:
         return 1.0 / (1.0 + np.exp(-(np.asarray(z, np.float64) - self.z_mid) / self.z_scale))
@@ -91,6 +109,35 @@ def zscore(x: np.ndarray) -> np.ndarray:
 LEGS = ("dense", "lexical", "title", "fuzzy")
 
 
+def lexical_evidence(z_lexical: np.ndarray, raw_lexical: np.ndarray, z_dense: np.ndarray | None,
+                     weights: Weights) -> tuple[np.ndarray, np.ndarray]:
+    """How much the character n-gram leg may say, per query and document (pure; rows are queries).
+
+    Three measured corrections to plain z-score fusion:
+
+    * only overlap counts as evidence: a document sharing fewer n-grams than average is not pushed
+      down (paraphrases with no shared words are often the right offer);
+    * a document's lexical lift is scaled by sigmoid((z_dense - mid) / scale): shared n-grams lift an
+      offer the embedding finds at least plausible, not one about something else ("håndtere gjester"
+      vs "håndtering av rengjøringsmidler");
+    * the leg's weight for a query ramps from 0 to 1 as its best raw cosine over the corpus goes from
+      ``lexical_conf_low`` to ``lexical_conf_high``: when no document shares more than function-word
+      n-grams with the need, the lexical ranking is noise.
+
+    Returns (evidence, confidence), both shaped like ``z_lexical`` (confidence is broadcast).
+    """
+    z = np.asarray(z_lexical, np.float32)
+    evidence = np.maximum(z, 0.0)
+    if z_dense is not None:
+        gate = 1.0 / (1.0 + np.exp(-(np.asarray(z_dense, np.float32) - weights.lexical_gate_mid)
+                                   / weights.lexical_gate_scale))
+        evidence = evidence * gate
+    best = np.asarray(raw_lexical, np.float32).max(axis=-1, keepdims=True)
+    span = weights.lexical_conf_high - weights.lexical_conf_low
+    conf = np.clip((best - weights.lexical_conf_low) / span, 0.0, 1.0) if span > 0 else np.ones_like(best)
+    return evidence.astype(np.float32), np.broadcast_to(conf.astype(np.float32), z.shape)
+
+
 def leg_weights(docs: list[str], weights: Weights, present: set[str]) -> dict[str, np.ndarray]:
     """Per-document weight of each leg present (pure: the ranker and the benchmarks share it)."""
     long = np.array([len(d.split()) >= weights.long_words for d in docs], dtype=bool)
@@ -113,6 +160,8 @@ def fuse_z(comps: dict[str, np.ndarray], legs: dict[str, np.ndarray], calibratio
     weight_sum: np.ndarray | float = 0.0
     for leg, weights in legs.items():
         w = weights[index]
+        if leg == "lexical" and "lexical_conf" in comps:
+            w = w * comps["lexical_conf"]
         if leg in comps:
             total = total + w * comps[leg]
         elif leg == "fuzzy" and fuzzy_bound:
@@ -197,6 +246,9 @@ class TextRelevance:
         for leg, values in self.raw_batch(queries, query_vectors, with_fuzzy).items():
             comps[f"raw_{leg}"] = values
             comps[leg] = self.fuzzy_z(values) if leg == "fuzzy" else zscore(values)
+        if "lexical" in comps:
+            comps["lexical"], comps["lexical_conf"] = lexical_evidence(
+                comps["lexical"], comps["raw_lexical"], comps.get("dense"), self.weights)
         return comps
 
     def components(self, query: str, query_vector: np.ndarray | None = None,
