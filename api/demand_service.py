@@ -80,7 +80,8 @@ class DemandService:
         if vectors is None:
             raise InvalidNeedError("clustering needs embeddings (MEGLER_EMBEDDING_BACKEND is 'none')")
         found = D.clusters(needs, vectors, threshold=self.settings.cluster_similarity, ranker=self.broker.ranker(),
-                           min_cohort=self.settings.min_cohort_size, k=self.settings.cluster_neighbours)
+                           min_cohort=self.settings.min_cohort_size, k=self.settings.cluster_neighbours,
+                           large=self.settings.cluster_louvain_limit)
         out = []
         for cl in found:
             d = {"cluster_id": cl.cluster_id, "label": cl.label, "terms": cl.terms, **cl.details}

@@ -2,10 +2,11 @@
 
 Vectors are synthetic but shaped like real need embeddings: 384-d, drawn around planted topic centres
 (topic size 5–40) plus unrelated needs, so the graph has the structure real data has. Reports the
-time to build the k-NN similarity graph (exact up to 20,000 needs, HNSW above), to find communities
-(Louvain up to 20,000, fast label propagation above — as ``matcher.demand.cluster_vectors`` does), in total, the adjusted Rand
-index against the planted topics, and the growth exponent between sizes (1.0 = linear).
-Goal: 10,000 needs in ≤ 30 s on the 2-core machine.
+time to find each need's nearest neighbours (exact up to 4,096 needs, a k-means forest above:
+``matcher.neighbours``), to find communities (Louvain up to ``MEGLER_CLUSTER_LOUVAIN_LIMIT``, vectorised label
+propagation above: ``matcher.communities``) and prune them — exactly as ``matcher.demand.cluster_vectors`` does —, in total,
+the adjusted Rand index against the planted topics, and the growth exponent between sizes (1.0 =
+linear; n log n would be 1.10–1.15 over these steps). Goal: 10,000 needs in ≤ 30 s on the 2-core machine.
 
     python benchmarks/cluster_speed.py [--sizes 1000,10000,50000]
 """
@@ -22,10 +23,10 @@ from sklearn.metrics import adjusted_rand_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import networkx as nx  # noqa: E402
-
 from catalog.config import get_settings  # noqa: E402
-from matcher.demand import EXACT_KNN_LIMIT, centre, prune, similarity_graph  # noqa: E402
+from matcher.communities import communities  # noqa: E402
+from matcher.demand import centre, prune  # noqa: E402
+from matcher.neighbours import nearest_neighbours  # noqa: E402
 
 
 def planted(n: int, seed: int = 0, dim: int = 384) -> tuple[np.ndarray, np.ndarray]:
@@ -50,19 +51,17 @@ def main() -> None:
     ap.add_argument("--sizes", default="1000,10000,50000,100000")
     args = ap.parse_args()
     st = get_settings()
-    print("| needs | graph s | communities s | total s | ARI | growth exponent |\n|---|---|---|---|---|---|")
+    print("| needs | neighbours s | communities + pruning s | total s | ARI | growth exponent | n log n would be |\n"
+          "|---|---|---|---|---|---|---|")
     previous = None
     for n in [int(x) for x in args.sizes.split(",")]:
         vectors, labels = planted(n)
         t0 = time.perf_counter()
         c = centre(vectors)
-        g = similarity_graph(c, threshold=st.cluster_similarity, k=st.cluster_neighbours)
+        idx, sims = nearest_neighbours(c, st.cluster_neighbours)
         t1 = time.perf_counter()
-        if n <= EXACT_KNN_LIMIT:
-            comms = nx.community.louvain_communities(g, weight="weight", seed=42)
-        else:
-            comms = nx.community.fast_label_propagation_communities(g, weight="weight", seed=42)
-        groups = [prune(sorted(m), c, 0.15) for m in comms]
+        comms = communities(idx, sims, threshold=st.cluster_similarity, large=st.cluster_louvain_limit, seed=42)
+        groups = [prune(m, c, 0.15) for m in comms]
         t2 = time.perf_counter()
         predicted = np.arange(n) + n
         for ci, members in enumerate(g for g in groups if len(g) >= 2):
@@ -70,8 +69,11 @@ def main() -> None:
         truth = np.where(labels >= 0, labels, np.arange(n) + 2 * n)
         ari = adjusted_rand_score(truth, predicted)
         total = t2 - t0
-        growth = "" if previous is None else f"{math.log(total / previous[1]) / math.log(n / previous[0]):.2f}"
-        print(f"| {n:,} | {t1 - t0:.1f} | {t2 - t1:.1f} | {total:.1f} | {ari:.3f} | {growth} |", flush=True)
+        growth = nlogn = ""
+        if previous is not None:
+            growth = f"{math.log(total / previous[1]) / math.log(n / previous[0]):.2f}"
+            nlogn = f"{math.log(n * math.log(n) / (previous[0] * math.log(previous[0]))) / math.log(n / previous[0]):.2f}"
+        print(f"| {n:,} | {t1 - t0:.2f} | {t2 - t1:.2f} | {total:.2f} | {ari:.3f} | {growth} | {nlogn} |", flush=True)
         previous = (n, total)
 
 

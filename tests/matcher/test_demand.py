@@ -3,6 +3,7 @@ import pytest
 from sklearn.metrics import adjusted_rand_score
 
 from matcher.demand import Cohort, DemandNeed, best_venue, cluster_vectors, cohorts, stable_id
+from matcher.neighbours import nearest_neighbours
 from matcher.types import NeedQuery, OfferItem, Place
 from tests.matcher.planted import planted_needs
 
@@ -71,20 +72,56 @@ def test_best_venue_minimises_weighted_travel():
     assert venue == TROMSO and mean_km < 20
 
 
-def test_hnsw_neighbours_agree_with_exact_ones():
-    pytest.importorskip("faiss")
-    from matcher.demand import nearest_neighbours
+def _topics(n: int, topics: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    centres = rng.standard_normal((topics, 384))
+    v = (centres[rng.integers(0, topics, n)] + 1.1 * rng.standard_normal((n, 384))).astype(np.float32)
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
 
-    rng = np.random.default_rng(1)
-    centres = rng.standard_normal((40, 384))
-    v = (centres[rng.integers(0, 40, 3000)] + 1.1 * rng.standard_normal((3000, 384))).astype(np.float32)
-    v /= np.linalg.norm(v, axis=1, keepdims=True)
-    exact, _ = nearest_neighbours(v, 10, exact_limit=10**9)
+
+def test_forest_neighbours_agree_with_exact_ones():
+    v = _topics(3000, 40, 1)
+    exact, exact_sims = nearest_neighbours(v, 10, exact_limit=10**9)
     approx, sims = nearest_neighbours(v, 10, exact_limit=0)
     recall = np.mean([len(set(a) & set(e)) / 10 for a, e in zip(approx, exact, strict=True)])
     assert recall >= 0.95
     assert np.all(approx != np.arange(3000)[:, None])  # never its own neighbour
-    assert np.all(np.diff(sims, axis=1) <= 1e-6)  # best first
+    assert all(len(set(row)) == 10 for row in approx)  # no neighbour twice
+    np.testing.assert_allclose(sims, np.einsum("ij,ikj->ik", v, v[approx]), atol=1e-5)  # true similarities
+    assert np.all(np.sort(sims, axis=1)[:, ::-1][:, 0] <= exact_sims.max(axis=1) + 1e-6)
+
+
+def test_forest_is_deterministic_and_covers_every_vector_once():
+    from matcher.neighbours import kmeans_leaves
+
+    v = _topics(2000, 20, 3)
+    a = nearest_neighbours(v, 8, exact_limit=0, seed=7)
+    b = nearest_neighbours(v.copy(), 8, exact_limit=0, seed=7)
+    assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1])
+    leaves = kmeans_leaves(v, leaf=128, branching=16, rng=np.random.default_rng(0))
+    assert sorted(np.concatenate(leaves).tolist()) == list(range(2000))
+    assert max(len(x) for x in leaves) <= 128
+
+
+def test_prune_matches_the_plain_definition():
+    """Incremental pruning equals recomputing every member's mean similarity after each removal."""
+    from matcher.demand import prune
+
+    v = _topics(60, 3, 5)
+
+    def slow(members, cohesion):
+        members = list(members)
+        while len(members) > 1:
+            s = v[members] @ v[members].T
+            mean = (s.sum(axis=1) - np.diag(s)) / (len(members) - 1)
+            worst = int(np.argmin(mean))
+            if mean[worst] >= cohesion:
+                break
+            members.pop(worst)
+        return members
+
+    for cohesion in (0.0, 0.2, 0.35, 0.5, 0.9):
+        assert prune(list(range(60)), v, cohesion) == slow(range(60), cohesion)
 
 
 def test_large_runs_use_label_propagation_and_still_recover_topics():
