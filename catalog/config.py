@@ -64,7 +64,7 @@ class Settings(BaseSettings):
     cluster_similarity: float = Field(default=0.10, description="Centred cosine at which two needs are linked")
     cluster_neighbours: int = Field(default=15, ge=1, description="Neighbours per need in the similarity graph")
     cluster_louvain_limit: int = Field(default=5_000, ge=2, description="Up to this many needs Louvain finds the "
-                                       "clusters; above it fast label propagation (linear in the graph's edges)")
+                                       "clusters; above it label propagation (linear in the graph's edges per pass)")
     min_cohort_size: int = Field(default=12, ge=1)
     min_public_group: int = Field(default=3, ge=1, description="Suppress public groups with fewer firms")
     catalog_check_seconds: float = Field(default=2.0, ge=0, description="How often the service looks for catalog "

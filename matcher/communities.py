@@ -5,8 +5,9 @@ The graph comes as k-nearest-neighbour lists (``matcher.neighbours``): row i hol
 and their similarities; an edge exists where the similarity reaches the threshold, in either
 direction. ``label_propagation`` works on a scipy sparse matrix in numpy, linear in the edges per
 pass: each node takes the label with the largest total edge weight among its neighbours. Plain
-synchronous updates oscillate on bipartite-like parts of the graph, so each pass updates a random
-half of the nodes (seeded, so the result is deterministic); a node keeps its label on a tie.
+synchronous updates oscillate on bipartite-like parts of the graph, so each pass moves only a random
+share of the nodes that want another label (seeded, so the result is deterministic); a node keeps
+its label on a tie, and the passes stop once at most ``settled`` of the nodes still want to move.
 """
 from __future__ import annotations
 
@@ -43,8 +44,7 @@ def label_propagation(a: sparse.csr_matrix, *, seed: int = 42, max_passes: int =
     for _ in range(max_passes):
         # weight of each (node, neighbour label) pair, summed
         votes = sparse.coo_matrix((w, (rows, labels[cols])), shape=(n, n)).tocsr()
-        votes.sum_duplicates()
-        votes.sort_indices()
+        votes.sum_duplicates()  # canonical: summed and sorted, so ties go to the smallest label
         counts = np.diff(votes.indptr)
         vr = np.repeat(np.arange(n), counts)
         # best label per row: highest weight; on a tie the node's own label, then the smallest label

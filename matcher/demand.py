@@ -113,10 +113,10 @@ def cluster_vectors(vectors: np.ndarray, *, threshold: float, min_size: int = 2,
 
     Up to ``large`` needs: Louvain, which recovers planted topics in real, noisy need embeddings best
     (label propagation floods small dense graphs: ARI ≈ 0.5 on the planted e5 needs, Louvain
-    0.94–1.0). Above it: weighted label propagation (``matcher.communities``, vectorised, linear in the edges per pass) — on large planted sets
-    it keeps topics apart where Louvain merges them (resolution limit: ARI 0.87 at 10,000 needs,
-    0.74 at 20,000), and with the k-means-forest neighbour search the whole run grows about linearly
-    (``benchmarks/cluster_speed.py``). ``threshold`` is on centred cosine. Each community is then
+    0.94–1.0). Above it: weighted label propagation (``matcher.communities``, vectorised, linear in
+    the edges per pass) — on large planted sets it keeps topics apart where Louvain merges them
+    (resolution limit: ARI 0.87 at 10,000 needs, 0.74 at 20,000), and with the k-means-forest
+    neighbour search the whole run grows about n log n (``benchmarks/cluster_speed.py``). ``threshold`` is on centred cosine. Each community is then
     pruned: while its least cohesive member's mean similarity to the others is below ``cohesion``,
     that member leaves (a need that resembles nothing should stay alone). Groups smaller than
     ``min_size`` are dropped.

@@ -43,7 +43,7 @@ class Weights:
     lexical_conf_low: float = 0.12
     lexical_conf_high: float = 0.22
 
-    def as_dict(self) -> dict[str, float]:
+    def as_dict(self) -> dict[str, object]:
         return {"dense": self.dense, "lexical": self.lexical, "title": self.title, "fuzzy": self.fuzzy,
                 "dense_long": self.dense_long, "lexical_long": self.lexical_long,
                 "lexical_gate": (self.lexical_gate_mid, self.lexical_gate_scale),

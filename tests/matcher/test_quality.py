@@ -37,5 +37,5 @@ def test_fusion_follows_the_embedding_when_words_do_not_overlap(no_overlap, enco
     ungated = Weights(lexical_gate_mid=-1e9, lexical_conf_low=0.0, lexical_conf_high=0.0)
     plain = TextRelevance(encoder, ungated, Calibration(absolute_weight=0.4)).fit(docs, vectors=vectors)
     plain_mrr = mrr(plain.score_batch(needs, queries))
-    assert mrr(fused) >= 0.80  # measured 0.836; char TF-IDF alone 0.333, plain z-score fusion 0.764
+    assert mrr(fused) >= 0.80  # measured 0.836; char TF-IDF alone 0.333, ungated fusion 0.769
     assert mrr(fused) > plain_mrr > mrr(lexical)
