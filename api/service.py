@@ -22,6 +22,7 @@ from catalog.store.models import Need, Offer
 from catalog.store.repo import active_offers, ensure_register, save_register
 from matcher.convert import need_query_from_row, offer_item_from_row
 from matcher.encode import CachedEncoder, make_encoder
+from matcher.hubness import HubCorrection
 from matcher.rank import Calibration, Ranker, Ranking, Weights
 from matcher.types import NeedQuery, OfferItem
 
@@ -102,7 +103,7 @@ class Broker:
                 items = [offer_item_from_row(o, self.register) for o in active_offers(s)]
             encoder = self.encoder if self.settings.embedding_backend != "none" else None
             ranker = Ranker(encoder, self.weights(), Calibration.from_settings(self.settings),
-                            road_factor=self.settings.road_factor)
+                            road_factor=self.settings.road_factor, hubs=HubCorrection.from_settings(self.settings))
             vectors = encoder.encode_passages([o.passage() for o in items]) if encoder and items else None
             ranker.fit(items, vectors)
             self._ranker = (fp, ranker)

