@@ -210,6 +210,53 @@ def match(ctx, text, needs_file, stored, municipality, level_min, level_max, max
     _print_ranking(ranking)
 
 
+@cli.command()
+@click.argument("queries", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("corpus", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--contexts", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="doc_id<TAB>text: a context text per document (e.g. an occupation's description).")
+@click.option("--top", "top_k", default=100, show_default=True, type=click.IntRange(1, 10_000))
+@click.option("--asymmetric", is_flag=True, help="Encode the corpus as passages (long documents), not as labels.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per query instead of a TREC run.")
+@click.pass_context
+@user_errors
+def link(ctx, queries, corpus, contexts, top_k, asymmetric, as_json):
+    """Text-only linking: rank CORPUS lines for each QUERIES line (both ``id<TAB>text``).
+
+    Prints a TREC run (``query_id Q0 doc_id rank score megler``), the format of trec_eval and of
+    label-linking benchmarks such as MELO. No rules and no catalog: text relevance only.
+    """
+    from matcher.link import link as link_corpora
+    from matcher.link import read_tsv
+    from matcher.rank import Calibration
+
+    broker = _broker(ctx)
+    q_ids, q_texts, q_bad = read_tsv(queries)
+    d_ids, d_texts, d_bad = read_tsv(corpus)
+    context_list = None
+    c_bad = []
+    if contexts:
+        c_ids, c_texts, c_bad = read_tsv(contexts)
+        by_id = dict(zip(c_ids, c_texts, strict=True))
+        context_list = [by_id.get(d) for d in d_ids]
+    for problem in q_bad + d_bad + c_bad:
+        click.echo(f"skipped: {problem.message()}", err=True)
+    if not d_ids:
+        raise click.ClickException(f"{corpus}: found no readable lines; allowed: id<TAB>text")
+    encoder = broker.encoder if broker.settings.embedding_backend != "none" else None
+    links = link_corpora(q_ids, q_texts, d_ids, d_texts, encoder, k=top_k, symmetric=not asymmetric,
+                         contexts=context_list, weights=broker.weights(),
+                         calibration=Calibration.from_settings(broker.settings))
+    for result in links:
+        if as_json:
+            click.echo(json.dumps({"query_id": result.query_id, "results": [
+                {"doc_id": d, "rank": r, "score": round(s, 6)} for r, (d, s) in enumerate(result.results, 1)]},
+                ensure_ascii=False))
+        else:
+            for rank, (doc_id, score) in enumerate(result.results, 1):
+                click.echo(f"{result.query_id} Q0 {doc_id} {rank} {score:.6f} megler")
+
+
 def _needs_from_file(broker, path: Path):
     """Needs from a file, in order; a record that cannot be ranked is None with (id, reason) in ``problems``."""
     from catalog.schema import validate_need

@@ -1,6 +1,7 @@
 """Shared evaluation helpers for the benchmarks: metrics and the development sets in ../shared."""
 from __future__ import annotations
 
+import csv
 import math
 import os
 from collections import defaultdict
@@ -48,3 +49,20 @@ def evaluate(runs: dict[str, list[str]], qrels: dict[str, dict[str, int]], min_g
         "Recall@20": sum(recall_at(runs.get(q, []), qrels[q], 20, min_grade) for q in qs) / n,
         "queries": len(qs),
     }
+
+
+def concept_descriptions(subset: Path, element_ids: list[str], esco_csv: Path | None = None
+                         ) -> list[str | None] | None:
+    """Each MELO corpus element's ESCO concept description (English labels and definition), joined
+    through the subset's concept_mapping.tsv and an ESCO occupations CSV (``id,description``; by
+    default ../shared/data/taxonomies/esco_occupations_en.csv). None if either file is missing.
+    The concept's own public description is context about the document, not a judgment."""
+    mapping = subset / "concept_mapping.tsv"
+    esco = esco_csv or SHARED / "taxonomies/esco_occupations_en.csv"
+    if not mapping.is_file() or not esco.is_file():
+        return None
+    with esco.open(encoding="utf-8", newline="") as f:
+        described = {row["id"]: row["description"] for row in csv.DictReader(f)}
+    uri = dict(line.split("\t", 1) for line in mapping.read_text(encoding="utf-8").splitlines() if "\t" in line)
+    texts = (described.get(uri.get(e, "").strip()) for e in element_ids)
+    return [" ".join(t.split()) if t else None for t in texts]  # one line each (tabs, newlines folded)

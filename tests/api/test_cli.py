@@ -99,3 +99,23 @@ def test_batch_match_keeps_going_past_a_bad_need(megler, tmp_path):
     assert lines[1]["results"] == [] and "text" in lines[1]["error"]
     assert lines[2]["error"] == "level_min: found 'banana'; allowed: NKR 2–8, 5.1, 5.2, EQF n, or a label such as vgs, fagbrev, fagskole, bachelor, master, ph.d."
     assert any("Atlantis" in n for n in lines[3]["notes"])
+
+
+def test_link_prints_a_trec_run_and_reports_skipped_lines(tmp_path):
+    queries, corpus, contexts = tmp_path / "q.tsv", tmp_path / "c.tsv", tmp_path / "ctx.tsv"
+    queries.write_text("Q1\tSveiser\nbroken line\nQ2\tSykepleier\n", encoding="utf-8")
+    corpus.write_text("C1\tkokk\nC2\tsveiser\nC3\tsykepleier\n", encoding="utf-8")
+    contexts.write_text("C1\tCooks prepare meals.\nC2\tWelders join metal.\n", encoding="utf-8")
+    res = CliRunner().invoke(cli, ["--db", str(tmp_path / "link.db"), "link", str(queries), str(corpus),
+                                   "--contexts", str(contexts), "--top", "2"], catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    lines = [line.split() for line in res.stdout.splitlines()]
+    assert [(r[0], r[1], r[3], r[5]) for r in lines] == [("Q1", "Q0", "1", "megler"), ("Q1", "Q0", "2", "megler"),
+                                                         ("Q2", "Q0", "1", "megler"), ("Q2", "Q0", "2", "megler")]
+    assert lines[0][2] == "C2" and lines[2][2] == "C3"
+    assert f"skipped: {queries}, line 2: found no tab in 'broken line'" in res.stderr
+    as_json = CliRunner().invoke(cli, ["--db", str(tmp_path / "link.db"), "link", str(queries), str(corpus),
+                                       "--top", "1", "--json"], catch_exceptions=False)
+    rows = [json.loads(line) for line in as_json.stdout.splitlines()]
+    assert [(r["query_id"], r["results"][0]["doc_id"], r["results"][0]["rank"]) for r in rows] == [
+        ("Q1", "C2", 1), ("Q2", "C3", 1)]
