@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     hub_dense_k: int = Field(default=20, ge=1, description="Nearest bank needs averaged for an offer's embedding hub score")
     hub_lexical_alpha: float = Field(default=0.5, ge=0, description="Strength of the hub correction on char n-grams")
     hub_lexical_k: int = Field(default=10, ge=1, description="Nearest bank needs averaged for an offer's n-gram hub score")
+    hub_dense_skip: int = Field(default=1, ge=0, description="Nearest bank needs left out of the embedding mean "
+                                "(an offer whose own topic is in the bank is not penalised for it)")
+    hub_lexical_skip: int = Field(default=0, ge=0, description="The same for the n-gram mean")
     candidate_pool: int = Field(default=200, ge=10, description="Candidates per leg before rules are applied")
     # --- rules ---
     distance_soft_km: float = Field(default=60.0, description="Distance at which the soft travel penalty is half")

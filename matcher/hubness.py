@@ -5,9 +5,10 @@ arbeidsmetodar", a general language course): in embedding space and in character
 are hubs, and they crowd the top of unrelated rankings. Following query-bank normalisation
 (Bogolin et al., CVPR 2022) and CSLS (Conneau et al., ICLR 2018), each offer's similarity to a
 need is reduced by ``alpha`` × its mean similarity to its ``k`` most similar needs in a fixed
-bank of need texts, before the per-query z-scores are taken:
+bank of need texts (after the ``skip`` most similar, so that an offer whose own topic is in the
+bank is not penalised for that), before the per-query z-scores are taken:
 
-    corrected(q, d) = sim(q, d) - alpha * mean(top-k over b in bank of sim(b, d))
+    corrected(q, d) = sim(q, d) - alpha * mean(ranks skip+1 .. skip+k over b in bank of sim(b, d))
     z(q, d) = (corrected(q, d) - mean over d of corrected(q, d)) / std over d of sim(q, d)
 
 Dividing by the plain similarities' spread keeps the z-scores on their old scale, so the
@@ -61,10 +62,11 @@ def bank_vectors(encoder, texts: tuple[str, ...]) -> np.ndarray:
     return cached
 
 
-def top_k_mean(sims: np.ndarray, k: int, *, block: int = 8192) -> np.ndarray:
-    """Mean of each row's ``k`` largest values (rows: documents, columns: bank needs); pure.
-
-    ``k`` larger than the bank means the plain row mean. Computed in row blocks to bound memory.
+def top_k_mean(sims: np.ndarray, k: int, *, skip: int = 0, block: int = 8192) -> np.ndarray:
+    """Mean of each row's values ranked ``skip + 1`` to ``skip + k`` (rows: documents, columns: bank
+    needs); pure. ``skip`` leaves out the nearest bank needs, so that an offer whose own topic happens
+    to be in the bank is not penalised for it. Fewer columns than ``skip + k`` means the mean of those
+    after the skipped ones (of all, if nothing would be left). Computed in row blocks to bound memory.
     """
     sims = np.asarray(sims, np.float32)
     if sims.ndim != 2:
@@ -72,11 +74,14 @@ def top_k_mean(sims: np.ndarray, k: int, *, block: int = 8192) -> np.ndarray:
     n, m = sims.shape
     if m == 0:
         return np.zeros(n, np.float32)
-    k = max(1, min(int(k), m))
+    skip = max(0, min(int(skip), m - 1))
+    k = max(1, min(int(k), m - skip))
     out = np.empty(n, np.float32)
     for start in range(0, n, block):
         part = sims[start:start + block]
-        top = part if k == m else np.partition(part, m - k, axis=1)[:, m - k:]
+        top = part if skip + k == m else np.partition(part, m - skip - k, axis=1)[:, m - skip - k:]
+        if skip:
+            top = np.sort(top, axis=1)[:, :k]  # drop the ``skip`` largest
         out[start:start + block] = top.mean(axis=1)
     return out
 
@@ -90,6 +95,8 @@ class HubCorrection:
     dense_k: int = 20
     lexical_alpha: float = 0.5
     lexical_k: int = 10
+    dense_skip: int = 1
+    lexical_skip: int = 0
 
     @classmethod
     def builtin(cls) -> HubCorrection:
@@ -101,4 +108,5 @@ class HubCorrection:
         if not st.hub_correction:
             return None
         return cls(read_bank(st.need_bank), dense_alpha=st.hub_dense_alpha, dense_k=st.hub_dense_k,
-                   lexical_alpha=st.hub_lexical_alpha, lexical_k=st.hub_lexical_k)
+                   lexical_alpha=st.hub_lexical_alpha, lexical_k=st.hub_lexical_k,
+                   dense_skip=st.hub_dense_skip, lexical_skip=st.hub_lexical_skip)

@@ -262,10 +262,11 @@ class TextRelevance:
             return
         if self.vectors_ is not None and h.dense_alpha:
             bank = bank_vectors(self.encoder, h.texts)
-            self.hub_offsets_["dense"] = h.dense_alpha * top_k_mean(self.vectors_ @ bank.T, h.dense_k)
+            self.hub_offsets_["dense"] = h.dense_alpha * top_k_mean(self.vectors_ @ bank.T, h.dense_k,
+                                                                         skip=h.dense_skip)
         if self.lexical_ is not None and h.lexical_alpha:
             sims = self.lexical_.score(list(h.texts)).T
-            self.hub_offsets_["lexical"] = h.lexical_alpha * top_k_mean(sims, h.lexical_k)
+            self.hub_offsets_["lexical"] = h.lexical_alpha * top_k_mean(sims, h.lexical_k, skip=h.lexical_skip)
 
     def _check(self) -> None:
         if not hasattr(self, "n_docs_"):

@@ -18,18 +18,24 @@ BANK = ("Vi trenger kurs i sveising.", "Ansatte må lære digitale verktøy.", "
 NEEDS = ["Fagarbeiderne våre må sertifisere seg i sveising", "Vi trenger opplæring i bokføring"]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(arrays(np.float32, st.tuples(st.integers(1, 12), st.integers(1, 9)),
-              elements=st.floats(-1, 1, width=32)), st.integers(1, 15))
-def test_top_k_mean_is_the_mean_of_the_k_largest(sims, k):
-    expected = [np.mean(sorted(row, reverse=True)[:k]) for row in sims]
-    assert top_k_mean(sims, k, block=5) == pytest.approx(expected, abs=1e-5)
+              elements=st.floats(-1, 1, width=32)), st.integers(1, 15), st.integers(0, 4))
+def test_top_k_mean_is_the_mean_of_the_k_largest_after_the_skipped(sims, k, skip):
+    def oracle(row):
+        ranked = sorted(row, reverse=True)
+        s = min(skip, len(ranked) - 1)
+        return np.mean(ranked[s:s + k])
+    assert top_k_mean(sims, k, skip=skip, block=5) == pytest.approx([oracle(r) for r in sims], abs=1e-5)
 
 
 def test_top_k_mean_edges():
     sims = np.array([[0.1, 0.9, 0.5]], np.float32)
     assert top_k_mean(sims, 1)[0] == pytest.approx(0.9)
     assert top_k_mean(sims, 99)[0] == pytest.approx(0.5)
+    assert top_k_mean(sims, 1, skip=1)[0] == pytest.approx(0.5)
+    assert top_k_mean(sims, 5, skip=1)[0] == pytest.approx(0.3)
+    assert top_k_mean(sims, 2, skip=9)[0] == pytest.approx(0.1)  # never skips everything
     assert top_k_mean(np.zeros((2, 0), np.float32), 3).tolist() == [0.0, 0.0]
     with pytest.raises(ValueError, match="found an array with 1 axes; allowed: 2"):
         top_k_mean(np.zeros(3), 1)
@@ -52,10 +58,10 @@ def test_builtin_bank_is_varied_and_has_no_duplicates():
 
 
 def test_offsets_match_the_definition(encoder):
-    hubs = HubCorrection(BANK, dense_alpha=0.7, dense_k=2, lexical_alpha=0.4, lexical_k=3)
+    hubs = HubCorrection(BANK, dense_alpha=0.7, dense_k=2, lexical_alpha=0.4, lexical_k=3, dense_skip=1)
     rel = TextRelevance(encoder, hubs=hubs).fit(DOCS)
     bank_v = encoder.encode_queries(list(BANK))
-    dense_oracle = [0.7 * np.mean(sorted(bank_v @ v, reverse=True)[:2]) for v in rel.vectors_]
+    dense_oracle = [0.7 * np.mean(sorted(bank_v @ v, reverse=True)[1:3]) for v in rel.vectors_]
     lex = rel.lexical_.score(list(BANK)).T
     lexical_oracle = [0.4 * np.mean(sorted(row, reverse=True)[:3]) for row in lex]
     assert rel.hub_offsets_["dense"] == pytest.approx(dense_oracle, abs=1e-5)
@@ -79,7 +85,7 @@ def test_correction_changes_only_the_z_legs_and_alpha_zero_is_none(encoder):
 
 def test_a_document_copied_from_the_bank_gets_the_largest_offset(encoder):
     docs = DOCS + [BANK[1]]
-    rel = TextRelevance(encoder, hubs=HubCorrection(BANK, dense_k=1, lexical_k=1)).fit(docs)
+    rel = TextRelevance(encoder, hubs=HubCorrection(BANK, dense_k=1, lexical_k=1, dense_skip=0)).fit(docs)
     self_similarity = float(encoder.encode_queries([BANK[1]])[0] @ rel.vectors_[-1])  # query vs passage side
     assert rel.hub_offsets_["dense"][-1] == pytest.approx(self_similarity, abs=1e-5)
     assert int(np.argmax(rel.hub_offsets_["dense"])) == len(docs) - 1
