@@ -11,9 +11,12 @@ import argparse
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _eval import concept_descriptions  # noqa: E402
+
+from matcher.link import read_tsv  # noqa: E402
 
 
 def main() -> None:
@@ -21,8 +24,7 @@ def main() -> None:
     ap.add_argument("subset", type=Path)
     ap.add_argument("--esco", type=Path, default=None)
     args = ap.parse_args()
-    corpus = args.subset / "corpus_elements.tsv"
-    ids = [line.split("\t", 1)[0] for line in corpus.read_text(encoding="utf-8").splitlines() if "\t" in line]
+    ids, _, _ = read_tsv(args.subset / "corpus_elements.tsv")
     contexts = concept_descriptions(args.subset, ids, args.esco)
     if contexts is None:
         sys.exit(f"{args.subset}: needs concept_mapping.tsv and an ESCO occupations CSV")

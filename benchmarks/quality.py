@@ -212,7 +212,7 @@ def main() -> None:
         print(f"# {es.name}: {len(es.queries)} queries × {len(es.docs)} documents "
               f"({time.perf_counter() - t:.1f} s, {encoder.computed} texts encoded so far)", file=sys.stderr)
     print(f"\nfusion weights (settings): {weights.as_dict()}, absolute weight {calibration.absolute_weight}")
-    print(f"hub correction on need sets: {'off' if hubs is None else dict(bank=len(hubs.texts), dense=(hubs.dense_alpha, hubs.dense_k), lexical=(hubs.lexical_alpha, hubs.lexical_k))}\n")
+    print(f"hub correction on need sets: {'off' if hubs is None else dict(bank=len(hubs.texts), dense=(hubs.dense_alpha, hubs.dense_k, hubs.dense_skip), lexical=(hubs.lexical_alpha, hubs.lexical_k, hubs.lexical_skip))}\n")
     print("| set | method | nDCG@10 | MRR | Recall@20 |\n|---|---|---|---|---|")
     for es in sets:
         for name, scores in methods(es, weights, calibration).items():

@@ -217,7 +217,7 @@ class TextRelevance:
         self.hubs = hubs
 
     def fit(self, docs: list[str], titles: list[str] | None = None, vectors: np.ndarray | None = None, *,
-            contexts: list[str | None] | None = None, context_vectors: np.ndarray | None = None) -> TextRelevance:
+            contexts: list[str | None] | None = None) -> TextRelevance:
         w = self.weights
         self.n_docs_ = len(docs)
         self.titles_ = list(titles) if titles is not None else list(docs)
@@ -229,7 +229,7 @@ class TextRelevance:
                 encode = self.encoder.encode_queries if self.symmetric else self.encoder.encode_passages
                 vectors = encode(list(docs))
             self.vectors_ = np.asarray(vectors, np.float32).reshape(len(docs), -1)
-        self._fit_contexts(contexts, context_vectors)
+        self._fit_contexts(contexts)
         present = {leg for leg, on in (("dense", self.vectors_ is not None), ("lexical", self.lexical_ is not None),
                                        ("title", self.title_ is not None), ("fuzzy", bool(w.fuzzy)),
                                        ("context", self.context_vectors_ is not None)) if on}
@@ -237,7 +237,7 @@ class TextRelevance:
         self._fit_hubs()
         return self
 
-    def _fit_contexts(self, contexts: list[str | None] | None, vectors: np.ndarray | None) -> None:
+    def _fit_contexts(self, contexts: list[str | None] | None) -> None:
         self.context_vectors_ = self.context_has_ = None
         if contexts is None or not self.weights.context or self.encoder is None:
             return
@@ -247,15 +247,14 @@ class TextRelevance:
         has = np.array([bool(c and c.strip()) for c in contexts], bool)
         if not has.any():
             return
-        if vectors is None:
-            encoded = self.encoder.encode_passages([c for c, h in zip(contexts, has, strict=True) if h])
-            vectors = np.zeros((self.n_docs_, encoded.shape[1]), np.float32)
-            vectors[has] = encoded
-        self.context_vectors_ = np.asarray(vectors, np.float32).reshape(self.n_docs_, -1)
+        encoded = self.encoder.encode_passages([c for c, h in zip(contexts, has, strict=True) if h])
+        self.context_vectors_ = np.zeros((self.n_docs_, encoded.shape[1]), np.float32)
+        self.context_vectors_[has] = encoded
         self.context_has_ = has
 
     def _fit_hubs(self) -> None:
-        """Per-document hub offsets (alpha × mean similarity to the k nearest bank needs), or None."""
+        """Per-document hub offsets by leg (alpha × mean similarity to the nearest bank needs); empty
+        without a bank."""
         self.hub_offsets_: dict[str, np.ndarray] = {}
         h = self.hubs
         if h is None or not self.n_docs_:
