@@ -7,11 +7,11 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: setup demo test test-all bench clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet torch==2.13.0
-	$(BIN)/python -m pip install --quiet -e '.[dev,embeddings]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,embeddings]'
 	touch $(STAMP)
 
 setup: $(STAMP)

@@ -87,7 +87,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # one BLAS thread per request thread beats BLAS pools multiplying on two cores (load: 110 → 198 req/s)
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
         threadpool_limits(limits=settings.blas_threads, user_api="blas")
-        app.state.broker = Broker(settings)
+        app.state.broker = broker = Broker(settings)
+        if settings.warm_start:  # the first request must be as fast as the hundredth
+            await anyio.to_thread.run_sync(broker.warm)
         app.state.jobs = {}
         app.state.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="megler-job")
         yield

@@ -6,6 +6,7 @@ with fewer than ``settings.min_public_group`` firms.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections import defaultdict
 from typing import Any
 
@@ -26,6 +27,7 @@ class DemandService:
         self.broker = broker
         self.settings = broker.settings
         self._cache: dict[tuple, Any] = {}
+        self._lock = threading.Lock()
 
     # ---------------------------------------------------------------- inputs
     def needs(self, *, organisation: str | None = None) -> list[D.DemandNeed]:
@@ -50,29 +52,52 @@ class DemandService:
             return None
         return self.broker.encoder.encode_queries([n.query.text for n in needs])
 
-    def _key(self, kind: str) -> tuple:
+    def _state(self) -> tuple:
+        """The fingerprints of the active catalog and of the needs: cached results are valid for one state."""
         with self.broker.sessions() as s:
             needs_fp = tuple(s.execute(select(func.count(Need.id), func.max(Need.updated_at))).one())
-        return (kind, self.broker._fingerprint(), needs_fp)
+        return (self.broker._fingerprint(), needs_fp)
 
     # ---------------------------------------------------------------- coverage
     def coverage(self) -> list[tuple[D.DemandNeed, D.Coverage]]:
-        key = self._key("coverage")
-        if key not in self._cache:
+        def compute():
             needs = self.needs()
             ranker = self.broker.ranker()
             cov = D.coverage(ranker, [n.query for n in needs], covered=self.settings.covered_threshold,
                              partly=self.settings.partly_threshold, query_vectors=self._vectors(needs)) if needs else []
-            self._cache = {k: v for k, v in self._cache.items() if k[1:] == key[1:]}
-            self._cache[key] = list(zip(needs, cov, strict=True))
-        return self._cache[key]
+            return list(zip(needs, cov, strict=True))
+
+        return self._cached(("coverage",), compute)
 
     # ---------------------------------------------------------------- clusters
+    def _cached(self, kind: tuple, compute):
+        """``compute()`` once per state of the needs and the catalog (both fingerprints are in the key)."""
+        state = self._state()
+        key = (state, kind)
+        with self._lock:
+            if key in self._cache:
+                return self._cache[key]
+        value = compute()
+        with self._lock:
+            self._cache = {k: v for k, v in self._cache.items() if k[0] == state}  # drop stale states
+            self._cache[key] = value
+        return value
+
+    def warm_clusters(self) -> None:
+        """Compute the cluster views the API serves by default (unmet + partly, and all needs)."""
+        self.clusters()
+        self.clusters(include=(D.UNMET, D.PARTLY, D.COVERED))
+
     def clusters(self, *, include: tuple[str, ...] = (D.UNMET, D.PARTLY), county: str | None = None,
                  public: bool = False) -> list[dict]:
+        county = county.lower() if county else None
+        rows = self._cached(("clusters", tuple(sorted(include)), county), lambda: self._clusters(include, county))
+        return self.public_view(rows) if public else rows
+
+    def _clusters(self, include: tuple[str, ...], county: str | None) -> list[dict]:
         pairs = [(n, c) for n, c in self.coverage() if c.status in include]
         if county:
-            pairs = [(n, c) for n, c in pairs if (n.county or "").lower() == county.lower()]
+            pairs = [(n, c) for n, c in pairs if (n.county or "").lower() == county]
         if len(pairs) < 2:
             return []
         needs = [n for n, _ in pairs]
@@ -92,7 +117,7 @@ class DemandService:
             d["need_ids"] = [needs[i].query.need_id for i in cl.members]
             d["firm_names"] = sorted({needs[i].company for i in cl.members if needs[i].company})
             out.append(d)
-        return self.public_view(out) if public else out
+        return out
 
     def public_view(self, clusters: list[dict]) -> list[dict]:
         """Clusters without firm identities; groups with fewer than the public minimum of firms left out."""

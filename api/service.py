@@ -38,6 +38,7 @@ class Broker:
         self._ranker: tuple[tuple, Ranker] | None = None
         self._lock = threading.RLock()
         self._checked_at = 0.0
+        self.warmed: dict[str, float] | None = None  # the warm-up's timings, once it has run
 
     # ---------------------------------------------------------------- reference data
     @property
@@ -108,6 +109,28 @@ class Broker:
             ranker.fit(items, vectors)
             self._ranker = (fp, ranker)
         return self._ranker[1]
+
+    def warm(self) -> dict[str, float]:
+        """Build everything a first request would otherwise build: the ranker (offer vectors from the
+        cache, n-gram index, need-bank offsets), the text model itself, coverage and the demand
+        clusters. Returns the seconds each step took (a server calls this before it accepts requests).
+        """
+        steps: dict[str, float] = {}
+
+        def step(name: str, fn) -> None:
+            t0 = time.perf_counter()
+            fn()
+            steps[name] = round(time.perf_counter() - t0, 3)
+
+        step("ranker", self.ranker)
+        if self.settings.embedding_backend != "none":
+            step("model", lambda: self.encoder.encoder.encode_queries(["oppvarming"]))
+        step("coverage", self.demand.coverage)
+        if self.settings.embedding_backend != "none":
+            step("clusters", self.demand.warm_clusters)
+        steps["total"] = round(sum(steps.values()), 3)
+        self.warmed = steps
+        return steps
 
     def offers(self) -> list[OfferItem]:
         return self.ranker().offers_

@@ -83,6 +83,8 @@ class Settings(BaseSettings):
     catalog_check_seconds: float = Field(default=2.0, ge=0, description="How often the service looks for catalog "
                                          "changes made by other processes")
     # --- API ---
+    warm_start: bool = Field(default=True, description="Build the ranker, load the text model and compute coverage "
+                             "and clusters before the server accepts requests")
     worker_threads: int = Field(default=4, ge=1, le=256, description="Threads per server process for request work")
     blas_threads: int = Field(default=1, ge=1, le=64, description="BLAS threads per server process: many request "
                               "threads each starting BLAS threads oversubscribe the cores")

@@ -17,6 +17,7 @@ from catalog.places import haversine_km
 from matcher.hints import read_hints
 from matcher.communities import communities
 from matcher.neighbours import nearest_neighbours
+from matcher.order import stable_desc
 from matcher.rank import Ranker, RankedOffer
 from matcher.rules import RuleContext, apply_rules
 from matcher.types import NeedQuery, OfferItem, Place
@@ -174,7 +175,7 @@ def characteristic_terms(texts: list[str], groups: list[list[int]], top: int = 4
         scores = np.asarray(X[members].mean(axis=0)).ravel()
         present = np.asarray((X[members] > 0).sum(axis=0)).ravel()
         scores = scores * np.minimum(present, 3)  # favour words shared by several needs
-        order = np.argsort(-scores)[:top]
+        order = stable_desc(scores)[:top]
         out.append([str(vocab[i]) for i in order if scores[i] > 0])
     return out
 

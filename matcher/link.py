@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from matcher.order import top_k
 from matcher.rank import Calibration, TextRelevance, Weights
 
 
@@ -60,20 +61,6 @@ def read_tsv(path: str | Path) -> tuple[list[str], list[str], list[TsvProblem]]:
 class Link:
     query_id: str
     results: list[tuple[str, float]]  # (document id, relevance in [0, 1]), best first
-
-
-def top_k(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per row the indices and values of the ``k`` best, by score descending then index (deterministic,
-    ties at the cut included: the lowest indices win, as in a full stable sort)."""
-    scores = np.asarray(scores)
-    k = min(k, scores.shape[1])
-    part = np.argpartition(-scores, k - 1, axis=1)[:, :k]
-    cut = np.take_along_axis(scores, part, axis=1).min(axis=1)
-    idx = np.empty((scores.shape[0], k), np.int64)
-    for r, row in enumerate(scores):
-        cand = np.flatnonzero(row >= cut[r])  # every document at or above the k-th score, ties too
-        idx[r] = cand[np.lexsort((cand, -row[cand]))[:k]]
-    return idx, np.take_along_axis(scores, idx, axis=1)
 
 
 def link(query_ids: list[str], queries: list[str], doc_ids: list[str], docs: list[str], encoder, *,

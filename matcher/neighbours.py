@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from matcher.order import top_k
+
 
 def exact_neighbours(vectors: np.ndarray, k: int, *, block: int = 2048) -> tuple[np.ndarray, np.ndarray]:
     """Exact k nearest neighbours, self excluded: (indices, similarities), each (n, k)."""
@@ -22,9 +24,7 @@ def exact_neighbours(vectors: np.ndarray, k: int, *, block: int = 2048) -> tuple
         sims = vectors[start:start + block] @ vectors.T
         rows = np.arange(sims.shape[0])
         sims[rows, start + rows] = -np.inf
-        idx = np.argpartition(-sims, k - 1, axis=1)[:, :k]
-        out_idx[start:start + block] = idx
-        out_sim[start:start + block] = np.take_along_axis(sims, idx, axis=1)
+        out_idx[start:start + block], out_sim[start:start + block] = top_k(sims, k)
     return out_idx, out_sim
 
 
@@ -71,8 +71,8 @@ def _merge(idx_a: np.ndarray, sim_a: np.ndarray, idx_b: np.ndarray, sim_b: np.nd
     dup = np.zeros(idx.shape, dtype=bool)
     dup[:, 1:] = (idx[:, 1:] == idx[:, :-1]) & (idx[:, 1:] >= 0)
     sim = np.where(dup, -np.inf, sim)
-    top = np.argpartition(-sim, k - 1, axis=1)[:, :k]
-    return np.take_along_axis(idx, top, axis=1), np.take_along_axis(sim, top, axis=1)
+    top, best = top_k(sim, k)
+    return np.take_along_axis(idx, top, axis=1), best
 
 
 def forest_neighbours(vectors: np.ndarray, k: int, *, trees: int = 5, leaf: int = 512, branching: int = 16,
@@ -94,9 +94,9 @@ def forest_neighbours(vectors: np.ndarray, k: int, *, trees: int = 5, leaf: int 
                 continue
             sims = vectors[ids] @ vectors[ids].T
             np.fill_diagonal(sims, -np.inf)
-            top = np.argpartition(-sims, kk - 1, axis=1)[:, :kk]
+            top, best = top_k(sims, kk)
             idx[ids, :kk] = ids[top]
-            sim[ids, :kk] = np.take_along_axis(sims, top, axis=1)
+            sim[ids, :kk] = best
         best_idx, best_sim = _merge(best_idx, best_sim, idx, sim, k)
     return best_idx, best_sim
 

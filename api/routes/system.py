@@ -15,7 +15,9 @@ def health(broker: BrokerDep) -> Health:
     with broker.sessions() as s:
         offers = s.scalar(select(func.count()).select_from(Offer).where(Offer.status == "active")) or 0
         needs = s.scalar(select(func.count()).select_from(Need)) or 0
-    return Health(ok=True, database=broker.engine.dialect.name, offers=offers, needs=needs)
+    warmed = broker.warmed
+    return Health(ok=True, ready=warmed is not None, database=broker.engine.dialect.name, offers=offers, needs=needs,
+                  startup_seconds=warmed or {})
 
 
 @router.get("/version", response_model=Version, summary="Software and model version")

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from matcher.hubness import HubCorrection
-from matcher.rank import Calibration, TextRelevance, Weights
+from matcher.rank import TextRelevance, Weights
 
 pytestmark = pytest.mark.shared
 
@@ -31,21 +31,27 @@ def no_overlap(shared, encoder):
     return needs, docs, encoder.encode_passages(docs), encoder.encode_queries(needs)
 
 
+# The spread these assertions must stay outside of: on the development machine the scores are bit-identical
+# across 1 and 2 encoder threads, single and batch encoding, OpenBLAS kernels (SkylakeX, Haswell, Zen,
+# Sandybridge, Prescott), numpy's AVX-512 and AVX2 code paths and separate processes (fused 0.878, dense
+# 0.874); another machine of the same kind reported 0.844 for the corrected fusion. So each bound below sits
+# at least 0.09 (about 3 times the largest difference seen) away from every measured value, and no assertion
+# compares two methods whose measured gap is smaller than that (corrected fusion vs dense alone: 0.004 —
+# that comparison lives in benchmarks/quality.py, which prints the numbers).
+
+
 def test_fusion_follows_the_embedding_when_words_do_not_overlap(no_overlap, encoder):
     needs, docs, vectors, queries = no_overlap
-    fused = TextRelevance(encoder).fit(docs, vectors=vectors).score_batch(needs, queries)
-    lexical = TextRelevance(None, Weights(dense=0, dense_long=0)).fit(docs).score_batch(needs)
-    ungated = Weights(lexical_gate_mid=-1e9, lexical_conf_low=0.0, lexical_conf_high=0.0)
-    plain = TextRelevance(encoder, ungated, Calibration(absolute_weight=0.4)).fit(docs, vectors=vectors)
-    plain_mrr = mrr(plain.score_batch(needs, queries))
-    assert mrr(fused) >= 0.80  # measured 0.836; char TF-IDF alone 0.333, ungated fusion 0.769
-    assert mrr(fused) > plain_mrr > mrr(lexical)
+    fused = mrr(TextRelevance(encoder).fit(docs, vectors=vectors).score_batch(needs, queries))
+    lexical = mrr(TextRelevance(None, Weights(dense=0, dense_long=0)).fit(docs).score_batch(needs))
+    assert fused >= 0.70  # measured 0.836 (0.80–0.84 across machines); char TF-IDF alone 0.333
+    assert fused >= lexical + 0.3
 
 
-def test_hub_correction_lifts_the_fusion_above_the_embedding_alone(no_overlap, encoder):
+def test_hub_correction_keeps_the_fusion_near_the_embedding(no_overlap, encoder):
     needs, docs, vectors, queries = no_overlap
-    corrected = TextRelevance(encoder, hubs=HubCorrection.builtin()).fit(docs, vectors=vectors)
-    plain = TextRelevance(encoder).fit(docs, vectors=vectors)
-    dense_only = queries @ vectors.T
-    assert mrr(corrected.score_batch(needs, queries)) >= 0.86  # measured 0.877; no correction 0.836
-    assert mrr(corrected.score_batch(needs, queries)) > mrr(dense_only) > mrr(plain.score_batch(needs, queries))
+    corrected = mrr(TextRelevance(encoder, hubs=HubCorrection.builtin()).fit(docs, vectors=vectors)
+                    .score_batch(needs, queries))
+    dense_only = mrr(queries @ vectors.T)
+    assert corrected >= 0.75  # measured 0.878 here, 0.844 on another machine; dense alone 0.874
+    assert corrected >= dense_only - 0.09  # the correction must not throw away what the embedding finds
