@@ -111,7 +111,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   dependencies=[Depends(get_principal)],
                   responses={400: {"model": errors_model()}, 401: {"model": errors_model()},
                              403: {"model": errors_model()}, 404: {"model": errors_model()},
-                             413: {"model": errors_model()}, 422: {"model": errors_model()}})
+                             413: {"model": errors_model()}, 422: {"model": errors_model()},
+                             429: {"model": errors_model(), "description": "Too many requests (see Retry-After)"},
+                             503: {"model": errors_model(), "description": "Over the request time budget"}})
     app.state.settings = settings
     errors.install(app)
     from api.routes import catalog, demand, keys, matches, needs, offers, system
@@ -123,6 +125,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(web.router)
     web.mount_static(app)
     app.add_middleware(BodyLimit, limit=settings.max_request_bytes)
+    from api.limits import RateLimit, RateLimiter, TimeBudget
+
+    app.add_middleware(TimeBudget, seconds=settings.request_budget_seconds)
+    app.add_middleware(RateLimit, limiter=RateLimiter(settings.rate_limit_key, settings.rate_limit_public))
     return app
 
 

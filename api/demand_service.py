@@ -18,6 +18,7 @@ from catalog.schema import validate_offer
 from catalog.store.models import Feedback, Need, Offer
 from matcher import demand as D
 from matcher.convert import need_query_from_row, offer_item
+from api.scope import ALL, Scope
 
 FEEDBACK_STATUSES = ("shortlisted", "rejected", "enrolled")
 
@@ -30,13 +31,11 @@ class DemandService:
         self._lock = threading.Lock()
 
     # ---------------------------------------------------------------- inputs
-    def needs(self, *, organisation: str | None = None) -> list[D.DemandNeed]:
+    def needs(self, scope: Scope = ALL) -> list[D.DemandNeed]:
         register = self.broker.register
         out = []
         with self.broker.sessions() as s:
-            q = select(Need).where(Need.status != "closed").order_by(Need.id)
-            if organisation:
-                q = q.where(Need.organisation == organisation)
+            q = scope.needs(select(Need).where(Need.status != "closed").order_by(Need.id))
             for row in s.scalars(q):
                 m = register.municipalities.get(row.municipality_code) if row.municipality_code else None
                 reported = row.reported_at or row.created_at.date()
@@ -44,7 +43,7 @@ class DemandService:
                     query=need_query_from_row(row, register), company=row.company, org_number=row.org_number,
                     county=m.county_name.split(" - ")[0] if m and m.county_name else None,
                     centrality=m.centrality if m else None, industry=row.industry,
-                    reported_at=reported.isoformat()))
+                    reported_at=reported.isoformat(), key=row.id, organisation=row.organisation))
         return out
 
     def _vectors(self, needs: list[D.DemandNeed]) -> np.ndarray | None:
@@ -59,7 +58,11 @@ class DemandService:
         return (self.broker._fingerprint(), needs_fp)
 
     # ---------------------------------------------------------------- coverage
-    def coverage(self) -> list[tuple[D.DemandNeed, D.Coverage]]:
+    def coverage(self, scope: Scope = ALL) -> list[tuple[D.DemandNeed, D.Coverage]]:
+        """Best eligible offer and class per need the scope may see (computed once for all needs)."""
+        return [(n, c) for n, c in self._coverage() if scope.allows(n.organisation)]
+
+    def _coverage(self) -> list[tuple[D.DemandNeed, D.Coverage]]:
         def compute():
             needs = self.needs()
             ranker = self.broker.ranker()
@@ -95,7 +98,7 @@ class DemandService:
         return self.public_view(rows) if public else rows
 
     def _clusters(self, include: tuple[str, ...], county: str | None) -> list[dict]:
-        pairs = [(n, c) for n, c in self.coverage() if c.status in include]
+        pairs = [(n, c) for n, c in self._coverage() if c.status in include]
         if county:
             pairs = [(n, c) for n, c in pairs if (n.county or "").lower() == county]
         if len(pairs) < 2:
@@ -115,6 +118,7 @@ class DemandService:
                 counts[pairs[i][1].status] += 1
             d["coverage"] = dict(counts)
             d["need_ids"] = [needs[i].query.need_id for i in cl.members]
+            d["_members"] = [(needs[i].key, needs[i].organisation) for i in cl.members]
             d["firm_names"] = sorted({needs[i].company for i in cl.members if needs[i].company})
             out.append(d)
         return out
@@ -122,14 +126,27 @@ class DemandService:
     def public_view(self, clusters: list[dict]) -> list[dict]:
         """Clusters without firm identities; groups with fewer than the public minimum of firms left out."""
         minimum = self.settings.min_public_group
-        return [{**{k: v for k, v in c.items() if k not in ("need_ids", "firm_names")},
+        return [{**{k: v for k, v in c.items() if k not in ("need_ids", "firm_names", "_members")},
                  "municipalities": _suppress_small(c["municipalities"], minimum)}
                 for c in clusters if c["firms"] >= minimum]
 
+    def scoped_view(self, clusters: list[dict], scope: Scope) -> list[dict]:
+        """What ``scope`` may see of clusters: admins everything (but the internal keys), brokers the public
+        view plus the ids of their own member needs, everybody else the public view."""
+        if scope.everything:
+            return [{k: v for k, v in c.items() if k != "_members"} for c in clusters]
+        public = self.public_view(clusters)
+        if scope.organisation is None:
+            return public
+        own = {c["cluster_id"]: [nid for nid, (_, org) in zip(c["need_ids"], c["_members"], strict=True)
+                                 if scope.allows(org)] for c in clusters}
+        return [{**p, "need_ids": own[p["cluster_id"]]} for p in public]
+
     # ---------------------------------------------------------------- cohorts
     def cohorts(self, *, offer_id: str | None = None, cluster_id: str | None = None,
-                max_km: float = 150.0) -> dict:
-        covered = self.coverage()
+                max_km: float = 150.0, scope: Scope = ALL) -> dict:
+        """Pool the scope's own needs (a broker's firms; all for an admin) into viable classes."""
+        covered = self.coverage(scope)
         if offer_id:
             ranker = self.broker.ranker()
             offer = next((o for o in ranker.offers_ if o.offer_id == offer_id), None)
@@ -137,8 +154,8 @@ class DemandService:
                 raise NotFoundError(f"offer {offer_id!r} not found among active offers")
             sim = D.simulate_module(offer, [n.query for n, _ in covered], catalog=ranker, encoder=self._encoder(),
                                     partly=self.settings.partly_threshold, road_factor=self.settings.road_factor)
-            served = {d["need_id"] for d in sim if d["served"]}
-            candidates = [n for n, _ in covered if n.query.need_id in served]
+            served = {d["index"] for d in sim if d["served"]}
+            candidates = [n for i, (n, _) in enumerate(covered) if i in served]
             min_size = offer.min_participants or self.settings.min_cohort_size
             title = offer.title
         elif cluster_id:
@@ -146,8 +163,8 @@ class DemandService:
                             if c["cluster_id"] == cluster_id), None)
             if cluster is None:
                 raise NotFoundError(f"cluster {cluster_id!r} not found")
-            ids = set(cluster["need_ids"])
-            candidates = [n for n, _ in covered if n.query.need_id in ids]
+            keys = {key for key, _ in cluster["_members"]}
+            candidates = [n for n, _ in covered if n.key in keys]
             offer = _module_offer(cluster["suggested_module"], cluster["label"])
             min_size = self.settings.min_cohort_size
             title = cluster["label"]
@@ -160,7 +177,10 @@ class DemandService:
         return None if self.settings.embedding_backend == "none" else self.broker.encoder
 
     # ---------------------------------------------------------------- simulator
-    def simulate(self, module: dict) -> dict:
+    def simulate(self, module: dict, scope: Scope = ALL) -> dict:
+        """Which logged needs a planned module would serve. Totals count every organisation's needs; the
+        rows (need id, place, participants) are only the scope's own, and the places total leaves out
+        places with fewer than the public minimum of firms."""
         raw = {"id": "utkast", **module}
         if raw.get("learning_outcomes"):
             raw["description"] = " ".join(filter(None, [raw.get("description"), str(raw.pop("learning_outcomes"))]))
@@ -171,21 +191,30 @@ class DemandService:
         if data is None:
             raise InvalidNeedError("; ".join(i.message() for i in issues.errors))
         item = offer_item(data, self.broker.register, "utkast")
-        needs = [n for n, _ in self.coverage()]
+        needs = [n for n, _ in self._coverage()]
         scored = D.simulate_module(item, [n.query for n in needs], catalog=self.broker.ranker(),
                                    encoder=self._encoder(), partly=self.settings.partly_threshold,
                                    road_factor=self.settings.road_factor)
         served = [d for d in scored if d["served"]]
-        near_miss = [d for d in scored if not d["served"] and d["relevance"] >= self.settings.partly_threshold]
+        firms: dict[str, set[str]] = defaultdict(set)
         places: dict[str, int] = defaultdict(int)
         for d in served:
             places[d["place"] or "ukjent"] += d["participants"] or 1
+            firms[d["place"] or "ukjent"].add(needs[d["index"]].firm)
+        minimum = 1 if scope.everything else self.settings.min_public_group
+        places = {p: n for p, n in places.items() if len(firms[p]) >= minimum}
+
+        def visible(rows: list[dict]) -> list[dict]:
+            return [{k: v for k, v in d.items() if k != "index"} for d in rows
+                    if scope.allows(needs[d["index"]].organisation)]
+
+        near_miss = [d for d in scored if not d["served"] and d["relevance"] >= self.settings.partly_threshold]
         return {"module": {"title": item.title, "level": item.level, "credits_sp": item.credits_sp,
                            "delivery": list(item.delivery), "venues": [v.name for v in item.venues]},
                 "warnings": [i.message() for i in issues.warnings],
-                "served": served, "participants": sum(d["participants"] or 1 for d in served),
-                "places": dict(sorted(places.items(), key=lambda kv: -kv[1])),
-                "misses": near_miss[:20]}
+                "served": visible(served), "participants": sum(d["participants"] or 1 for d in served),
+                "places": dict(sorted(places.items(), key=lambda kv: (-kv[1], kv[0]))),
+                "misses": visible(near_miss)[:20]}
 
     # ---------------------------------------------------------------- monitoring
     def monitor(self, *, by: str = "county", period: str = "quarter", public: bool = True) -> list[dict]:
@@ -194,7 +223,7 @@ class DemandService:
         if period not in ("month", "quarter", "year", "all"):
             raise InvalidNeedError(f"period: found {period!r}; allowed: month, quarter, year, all")
         with self.broker.sessions() as s:
-            fb = s.execute(select(Need.external_id, Feedback.status).join(Need, Need.id == Feedback.need_id)).all()
+            fb = s.execute(select(Feedback.need_id, Feedback.status)).all()
         short = {e for e, st in fb if st in ("shortlisted", "enrolled")}
         enrolled = {e for e, st in fb if st == "enrolled"}
         groups: dict[tuple, dict] = {}
@@ -206,8 +235,8 @@ class DemandService:
             g["reported"] += 1
             g["matched"] += cov.status != D.UNMET
             g["unmet"] += cov.status == D.UNMET
-            g["shortlisted"] += need.query.need_id in short
-            g["enrolled"] += need.query.need_id in enrolled
+            g["shortlisted"] += need.key in short
+            g["enrolled"] += need.key in enrolled
         out = []
         for key in sorted(groups, key=lambda k: (str(k[0]), k[1])):
             g = groups[key]
@@ -216,6 +245,7 @@ class DemandService:
             g["by"] = by
             if public and firms < self.settings.min_public_group:
                 g.update({k: None for k in ("reported", "matched", "shortlisted", "enrolled", "unmet", "firms")})
+                g["group"] = "skjult"  # a small group is not named either
                 g["suppressed"] = True
             else:
                 g["suppressed"] = False
@@ -224,16 +254,11 @@ class DemandService:
 
     # ---------------------------------------------------------------- feedback
     def add_feedback(self, need_id: str, offer_id: str, status: str, *, note: str | None = None,
-                     by: str | None = None, organisation: str | None = None) -> dict:
+                     by: str | None = None, scope: Scope = ALL, organisation: str | None = None) -> dict:
         if status not in FEEDBACK_STATUSES:
             raise InvalidNeedError(f"status: found {status!r}; allowed: {', '.join(FEEDBACK_STATUSES)}")
         with self.broker.sessions.begin() as s:
-            q = select(Need).where(Need.external_id == need_id)
-            if organisation:
-                q = q.where(Need.organisation == organisation)
-            need = s.scalars(q).first()
-            if need is None:
-                raise NotFoundError(f"need {need_id!r} not found")
+            need = scope.find_need(s, need_id, organisation)
             offer = s.scalars(select(Offer).where(Offer.external_id == offer_id)).first()
             if offer is None:
                 raise NotFoundError(f"offer {offer_id!r} not found")

@@ -4,7 +4,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from catalog.config import MAX_NEED_CHARS
 
 
 def _example(**example: Any) -> ConfigDict:
@@ -81,7 +83,27 @@ class OfferPage(BaseModel):
     items: list[OfferOut]
 
 
-class NeedIn(BaseModel):
+class _NeedChecks(BaseModel):
+    """Checks every need body shares: no NUL characters in any text, and a start window that is not reversed."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        values = value if isinstance(value, list) else [value]
+        if any(isinstance(v, str) and "\x00" in v for v in values):
+            raise ValueError("found a NUL character; allowed: text without NUL (\\x00)")
+        return value
+
+    @model_validator(mode="after")
+    def _window(self):
+        after, before = getattr(self, "start_after", None), getattr(self, "start_before", None)
+        if after and before and before < after:
+            raise ValueError(f"start_before: found {before.isoformat()}, before start_after {after.isoformat()}; "
+                             "allowed: a date on or after start_after")
+        return self
+
+
+class NeedIn(_NeedChecks):
     """A need in the interchange format v1 (see the README)."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
@@ -89,7 +111,7 @@ class NeedIn(BaseModel):
         "company": "Lyngen Adventure AS", "municipality": "Lyngen", "participants": 6, "max_credits": 15,
         "delivery": ["online", "samlingsbasert"]}]})
     id: str = Field(min_length=1, max_length=300)
-    text: str = Field(min_length=1, max_length=20_000)
+    text: str = Field(min_length=1, max_length=MAX_NEED_CHARS)
     company: str | None = Field(default=None, max_length=300)
     org_number: str | None = Field(default=None, max_length=20)
     municipality: str | None = Field(default=None, max_length=200)
@@ -107,12 +129,12 @@ class NeedIn(BaseModel):
     reported_at: dt.date | None = None
 
 
-class AdHocNeed(BaseModel):
+class AdHocNeed(_NeedChecks):
     """A need to match without storing it."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
         "text": "Helsefagarbeiderne trenger kurs i demensomsorg", "municipality": "Kongsvinger", "top": 5}]})
-    text: str = Field(min_length=1, max_length=20_000)
+    text: str = Field(min_length=1, max_length=MAX_NEED_CHARS)
     municipality: str | None = Field(default=None, max_length=200)
     level_min: str | None = Field(default=None, max_length=40)
     level_max: str | None = Field(default=None, max_length=40)
@@ -194,13 +216,15 @@ class MatchList(BaseModel):
     results: list[MatchOut]
 
 
-class FeedbackIn(BaseModel):
+class FeedbackIn(_NeedChecks):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
         "need_id": "n17", "offer_id": "he-01", "status": "shortlisted", "note": "Passer turnus"}]})
     need_id: str = Field(min_length=1, max_length=300)
     offer_id: str = Field(min_length=1, max_length=300)
     status: Literal["shortlisted", "rejected", "enrolled"]
     note: str | None = Field(default=None, max_length=2000)
+    organisation: str | None = Field(default=None, max_length=200,
+                                     description="Admins: whose need, where two organisations use the same id")
 
 
 class FeedbackOut(BaseModel):
@@ -263,6 +287,7 @@ class CoverageOut(BaseModel):
     model_config = _example(need_id="n49", status="unmet", status_nb="udekket", score=0.41,
                             reason="Beste tilbud: «Tømmerkunnskap og skogsdrift» ... – udekket", best=None)
     need_id: str | None
+    organisation: str | None = None
     status: str
     status_nb: str
     score: float
@@ -305,7 +330,7 @@ class CohortsOut(BaseModel):
              "max_km": 40.0}]}]})
 
 
-class ModuleIn(BaseModel):
+class ModuleIn(_NeedChecks):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
         "title": "Droneoperatør for inspeksjon", "learning_outcomes": "Dronesertifikat A2, linjeinspeksjon",
         "level": "5.1", "credits": 5, "credit_unit": "studiepoeng", "delivery": ["samlingsbasert"],

@@ -1,9 +1,18 @@
 """Shaping engine objects into API models (no business logic)."""
 from __future__ import annotations
 
+from typing import Annotated
+
+from fastapi import Query
+
 from api.schemas import NeedOut, OfferOut, VenueOut
+from catalog.config import MAX_PAGE_SIZE
 from catalog.errors import InvalidNeedError
 from catalog.reference import display_name
+
+
+PageSize = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description=(
+    f"Results per page: 1 to MEGLER_MAX_PAGE_SIZE (default and at most {MAX_PAGE_SIZE})"))]
 
 
 def page_bounds(broker, page: int, page_size: int) -> tuple[int, int]:

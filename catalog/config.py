@@ -24,6 +24,10 @@ def default_data_dir() -> Path:
     return Path(base) / "kompetansemegler"
 
 
+MAX_PAGE_SIZE = 200  # one page-size limit for every listing (the setting may lower it)
+MAX_NEED_CHARS = 5_000  # a need is a paragraph or two; a longer text costs seconds of encoding per request
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="MEGLER_", env_file=".env", extra="ignore")
 
@@ -90,7 +94,12 @@ class Settings(BaseSettings):
                               "threads each starting BLAS threads oversubscribe the cores")
     api_keys_file: Path | None = None
     max_request_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
-    max_page_size: int = Field(default=200, ge=1)
+    max_page_size: int = Field(default=MAX_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
+    rate_limit_public: int = Field(default=300, ge=0, description="Requests per minute per client address "
+                                   "without a key (0: no limit)")
+    request_budget_seconds: float = Field(default=30.0, ge=0, description="Seconds a request under /api may take "
+                                          "before it is answered 503 (0: no budget)")
+    rate_limit_key: int = Field(default=1200, ge=0, description="Requests per minute per API key (0: no limit)")
 
     @field_validator("database_url")
     @classmethod

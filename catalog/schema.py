@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from catalog import normalise as N
+from catalog.config import MAX_NEED_CHARS
 from catalog.errors import RecordIssues
 from catalog.places import PlaceRegister, PlaceResolution
 
@@ -109,7 +110,10 @@ def _text(value: Any) -> str | None:
         return None
     if isinstance(value, (list, dict)):
         raise ValueError(f"found a {type(value).__name__}; allowed: text")
-    text = re.sub(r"[ \t]+", " ", str(value)).strip()
+    text = str(value)
+    if "\x00" in text:
+        raise ValueError("found a NUL character; allowed: text without NUL (\\x00)")
+    text = re.sub(r"[ \t]+", " ", text).strip()
     return text or None
 
 
@@ -250,8 +254,8 @@ def validate_need(raw: dict, register: PlaceRegister) -> tuple[NeedData | None, 
     if not text:
         if "text" not in {i.field for i in issues.issues}:
             issues.error("text", raw.get("text"), "the need in the firm's own words (non-empty text)")
-    elif len(text) > MAX_TEXT:
-        issues.error("text", text, f"at most {MAX_TEXT} characters")
+    elif len(text) > MAX_NEED_CHARS:
+        issues.error("text", text[:80] + "…", f"at most {MAX_NEED_CHARS} characters (found {len(text)})")
     company = _apply(issues, raw, "company", _text, "text")
     org = _apply(issues, raw, "org_number", _text, "text")
     if org:
@@ -278,7 +282,7 @@ def validate_need(raw: dict, register: PlaceRegister) -> tuple[NeedData | None, 
     after = _apply(issues, raw, "start_after", N.normalise_date, N.DATE_ALLOWED)
     before = _apply(issues, raw, "start_before", N.normalise_date, N.DATE_ALLOWED)
     if after and before and before < after:
-        issues.warn("start_before", raw.get("start_before"), f"a date after start_after {after.isoformat()}")
+        issues.error("start_before", raw.get("start_before"), f"a date on or after start_after {after.isoformat()}")
     reported_at = _apply(issues, raw, "reported_at", N.normalise_date, N.DATE_ALLOWED, warn=True)
     status = _apply(issues, raw, "status", lambda v: _status(v), ", ".join(NEED_STATUSES))
     if issues.errors or ext_id is None or not text:

@@ -35,6 +35,8 @@ class DemandNeed:
     centrality: int | None = None
     industry: str | None = None
     reported_at: str | None = None
+    key: int | None = None  # the store's surrogate key: unique across organisations, never shown
+    organisation: str | None = None  # the broker organisation that owns the need
 
     @property
     def firm(self) -> str:
@@ -323,7 +325,7 @@ def simulate_module(module: OfferItem, needs: list[NeedQuery], *, catalog: Ranke
 
     A module already in the catalog (same offer id) is scored where it stands; a draft joins the
     catalog for the calculation (cached vectors are reused). Returns who it would serve and, per need,
-    the rules it misses.
+    the rules it misses; ``index`` is the need's position in ``needs``.
     """
     if not needs:
         return []
@@ -343,12 +345,12 @@ def simulate_module(module: OfferItem, needs: list[NeedQuery], *, catalog: Ranke
         query_vectors = encoder.encode_queries(texts)
     relevance = ranker.text.score_batch(texts, query_vectors)[:, index]
     out = []
-    for need, rel in zip(needs, relevance, strict=True):
+    for i, (need, rel) in enumerate(zip(needs, relevance, strict=True)):
         factor, rules = apply_rules(need, module, RuleContext(read_hints(need.text), road_factor))
         score = float(rel) * factor
-        out.append({"need_id": need.need_id, "score": round(score, 4), "relevance": round(float(rel), 4),
+        out.append({"index": i, "need_id": need.need_id, "score": round(score, 4), "relevance": round(float(rel), 4),
                     "served": score >= partly, "place": need.place.name if need.place else None,
                     "participants": need.participants,
                     "misses": [r.reason for r in rules if r.status in ("fail", "penalty")]})
-    return sorted(out, key=lambda d: (-d["score"], str(d["need_id"])))
+    return sorted(out, key=lambda d: (-d["score"], d["index"]))
 

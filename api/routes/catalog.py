@@ -10,6 +10,7 @@ from fastapi import APIRouter, File, Query, Request, UploadFile
 
 from api.deps import AdminDep, BrokerDep
 from api.schemas import IngestReportOut, JobOut, QuarantineOut
+from api.views import PageSize, page_bounds
 from catalog.errors import InvalidNeedError, NotFoundError
 from catalog.store.repo import list_quarantine
 
@@ -42,9 +43,9 @@ def ingest(request: Request, broker: BrokerDep, principal: AdminDep,
         jobs[job_id]["status"] = "running"
         try:
             report = broker.ingest(path, kind=kind, source=source, mapping=mapping, full=full)
-            jobs[job_id].update(status="done", report=report.as_dict())
-        except Exception as exc:  # the job reports every failure; the server keeps running
-            jobs[job_id].update(status="failed", error=str(exc))
+            jobs[job_id].update(status="done", report={**report.as_dict(), "path": path.name})
+        except Exception as exc:  # the job reports every failure (never a server path); the server keeps running
+            jobs[job_id].update(status="failed", error=str(exc).replace(str(tmp) + "/", "").replace(str(tmp), ""))
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
 
@@ -63,9 +64,8 @@ def job(request: Request, principal: AdminDep, job_id: str) -> JobOut:
 @router.get("/quarantine", response_model=list[QuarantineOut], summary="Quarantined records and why (admin)")
 def quarantine(broker: BrokerDep, principal: AdminDep, source: Annotated[str | None, Query(max_length=80)] = None,
                page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-               page_size: Annotated[int, Query(ge=1, le=1000)] = 50) -> list[QuarantineOut]:
-    if page_size > broker.settings.max_page_size:
-        raise InvalidNeedError(f"page_size: found {page_size}; allowed: 1 to {broker.settings.max_page_size}")
+               page_size: PageSize = 50) -> list[QuarantineOut]:
+    start, _ = page_bounds(broker, page, page_size)
     with broker.sessions() as s:
-        items = list_quarantine(s, source=source, limit=page_size, offset=(page - 1) * page_size)
+        items = list_quarantine(s, source=source, limit=page_size, offset=start)
     return [QuarantineOut(**i) for i in items]

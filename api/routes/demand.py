@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api.deps import BrokerDep, BrokerRoleDep, PrincipalDep, ReaderDep
+from api.scope import Scope
 from api.schemas import ClusterOut, CohortsOut, CoverageOut, ModuleIn, SimulationOut, StatRow
 
 router = APIRouter(prefix="/api", tags=["demand"])
@@ -15,19 +16,8 @@ router = APIRouter(prefix="/api", tags=["demand"])
 def coverage(broker: BrokerDep, principal: BrokerRoleDep,
              status: Annotated[str | None, Query(pattern="^(covered|partly_covered|unmet)$")] = None
              ) -> list[CoverageOut]:
-    own = None if principal.role == "admin" else _own_ids(broker, principal)
-    rows = []
-    for need, cov in broker.demand.coverage():
-        if own is not None and need.query.need_id not in own:
-            continue
-        if status and cov.status != status:
-            continue
-        rows.append(CoverageOut(**cov.as_dict()))
-    return rows
-
-
-def _own_ids(broker, principal) -> set[str]:
-    return {n.query.need_id for n in broker.demand.needs(organisation=principal.organisation)}
+    return [CoverageOut(**cov.as_dict(), organisation=need.organisation)
+            for need, cov in broker.demand.coverage(Scope.of(principal)) if not status or cov.status == status]
 
 
 @router.get("/demand/clusters", response_model=list[ClusterOut],
@@ -37,15 +27,7 @@ def clusters(broker: BrokerDep, principal: PrincipalDep,
              all_needs: bool = False) -> list[ClusterOut]:
     include = ("covered", "partly_covered", "unmet") if all_needs else ("partly_covered", "unmet")
     rows = broker.demand.clusters(include=include, county=county)
-    if principal.role == "admin":
-        return [ClusterOut(**r) for r in rows]
-    public = broker.demand.public_view(rows)
-    if principal.role == "broker":  # brokers see the ids of their own needs only
-        own = _own_ids(broker, principal)
-        ids = {r["cluster_id"]: r["need_ids"] for r in rows}
-        for pub in public:
-            pub["need_ids"] = [n for n in ids[pub["cluster_id"]] if n in own]
-    return [ClusterOut(**r) for r in public]
+    return [ClusterOut(**r) for r in broker.demand.scoped_view(rows, Scope.of(principal))]
 
 
 @router.get("/demand/cohorts", response_model=CohortsOut, summary="Pool firms into viable classes (broker)")
@@ -53,17 +35,14 @@ def cohorts(broker: BrokerDep, principal: BrokerRoleDep,
             offer_id: Annotated[str | None, Query(max_length=300)] = None,
             cluster_id: Annotated[str | None, Query(max_length=40)] = None,
             max_km: Annotated[float, Query(gt=0, le=3000)] = 150.0) -> CohortsOut:
-    return CohortsOut(**broker.demand.cohorts(offer_id=offer_id, cluster_id=cluster_id, max_km=max_km))
+    return CohortsOut(**broker.demand.cohorts(offer_id=offer_id, cluster_id=cluster_id, max_km=max_km,
+                                              scope=Scope.of(principal)))
 
 
 @router.post("/demand/simulate", response_model=SimulationOut,
              summary="Which logged needs would a planned module serve? (reader; need ids for brokers)")
 def simulate(broker: BrokerDep, principal: ReaderDep, module: ModuleIn) -> SimulationOut:
-    out = broker.demand.simulate(module.model_dump(exclude_none=True))
-    if not principal.at_least("broker"):
-        for row in out["served"] + out["misses"]:
-            row["need_id"] = None
-    return SimulationOut(**out)
+    return SimulationOut(**broker.demand.simulate(module.model_dump(exclude_none=True), Scope.of(principal)))
 
 
 @router.get("/stats", response_model=list[StatRow],

@@ -6,7 +6,8 @@ from fastapi import APIRouter, Query
 from sqlalchemy import delete, select
 
 from api.deps import BrokerDep, BrokerRoleDep
-from api.routes.needs import load_need
+from api.routes.needs import OrganisationQuery, load_need
+from api.scope import Scope
 from api.schemas import AdHocNeed, FeedbackIn, FeedbackOut, MatchList, MatchOut
 from catalog.store.models import MatchResult, Offer
 from matcher.convert import need_from_dict, need_query_from_row
@@ -28,12 +29,13 @@ def match_adhoc(broker: BrokerDep, need: AdHocNeed) -> MatchList:
 
 @router.get("/needs/{need_id}/matches", response_model=MatchList, summary="Ranked offers for a stored need (broker)")
 def matches_for_need(broker: BrokerDep, principal: BrokerRoleDep, need_id: str,
-                     top: Annotated[int, Query(ge=1, le=100)] = 10, hard: bool = False) -> MatchList:
+                     top: Annotated[int, Query(ge=1, le=100)] = 10, hard: bool = False,
+                     organisation: OrganisationQuery = None) -> MatchList:
     with broker.sessions() as s:
-        query = need_query_from_row(load_need(s, principal, need_id), broker.register)
+        query = need_query_from_row(load_need(s, principal, need_id, organisation), broker.register)
     ranking = broker.rank(query, top, hard=hard)
     with broker.sessions.begin() as s:  # keep the latest list for follow-up and monitoring
-        need = load_need(s, principal, need_id)
+        need = load_need(s, principal, need_id, organisation)
         s.execute(delete(MatchResult).where(MatchResult.need_id == need.id))
         ids = dict(s.execute(select(Offer.external_id, Offer.id).where(
             Offer.external_id.in_([r.offer.offer_id for r in ranking.results]), Offer.status == "active")).all())
@@ -47,7 +49,6 @@ def matches_for_need(broker: BrokerDep, principal: BrokerRoleDep, need_id: str,
 @router.post("/feedback", response_model=FeedbackOut, status_code=201,
              summary="Mark a match shortlisted, rejected or enrolled (broker)")
 def feedback(broker: BrokerDep, principal: BrokerRoleDep, body: FeedbackIn) -> FeedbackOut:
-    org = None if principal.role == "admin" else principal.organisation
     data = broker.demand.add_feedback(body.need_id, body.offer_id, body.status, note=body.note, by=principal.name,
-                                      organisation=org)
+                                      scope=Scope.of(principal), organisation=body.organisation)
     return FeedbackOut(**data)

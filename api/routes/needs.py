@@ -8,18 +8,13 @@ from fastapi import APIRouter, File, Query, UploadFile
 from sqlalchemy import func, select
 
 from api.deps import BrokerDep, BrokerRoleDep
+from api.scope import Scope
 from api.schemas import ErrorOut, IngestReportOut, NeedIn, NeedOut, NeedPage, NeedStatusIn
-from api.views import need_out, page_bounds
-from catalog.errors import NotFoundError
+from api.views import PageSize, need_out, page_bounds
 from catalog.store.models import Need
 from catalog.store.repo import create_need
 
 router = APIRouter(prefix="/api/needs", tags=["needs"])
-
-
-def _scoped(q, principal):
-    """Brokers see their own organisation's needs; admins see all."""
-    return q if principal.role == "admin" else q.where(Need.organisation == principal.organisation)
 
 
 def source_for(principal) -> str:
@@ -44,6 +39,7 @@ def upload(broker: BrokerDep, principal: BrokerRoleDep,
         path = Path(tmp) / f"upload{suffix}"
         path.write_bytes(file.file.read())
         report = broker.ingest(path, kind="needs", source=source_for(principal))
+    report.path = Path(file.filename or path.name).name  # the uploaded file's own name, never a server path
     with broker.sessions.begin() as s:
         for row in s.scalars(select(Need).where(Need.source == source_for(principal), Need.organisation.is_(None))):
             row.organisation = principal.organisation
@@ -54,10 +50,10 @@ def upload(broker: BrokerDep, principal: BrokerRoleDep,
 def list_needs(broker: BrokerDep, principal: BrokerRoleDep,
                status: Annotated[str | None, Query(pattern="^(open|matched|closed)$")] = None,
                page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-               page_size: Annotated[int, Query(ge=1, le=1000)] = 20) -> NeedPage:
+               page_size: PageSize = 20) -> NeedPage:
     start, _ = page_bounds(broker, page, page_size)
     with broker.sessions() as s:
-        q = _scoped(select(Need), principal)
+        q = Scope.of(principal).needs(select(Need))
         if status:
             q = q.where(Need.status == status)
         total = s.scalar(select(func.count()).select_from(q.subquery())) or 0
@@ -65,22 +61,25 @@ def list_needs(broker: BrokerDep, principal: BrokerRoleDep,
         return NeedPage(total=total, page=page, page_size=page_size, items=[need_out(broker, r) for r in rows])
 
 
-def load_need(s, principal, need_id: str) -> Need:
-    row = s.scalars(_scoped(select(Need).where(Need.external_id == need_id), principal)).first()
-    if row is None:
-        raise NotFoundError(f"need {need_id!r} not found")
-    return row
+OrganisationQuery = Annotated[str | None, Query(max_length=200, description=(
+    "Admins: the organisation whose need this is, where two organisations use the same need id"))]
+
+
+def load_need(s, principal, need_id: str, organisation: str | None = None) -> Need:
+    return Scope.of(principal).find_need(s, need_id, organisation)
 
 
 @router.get("/{need_id}", response_model=NeedOut, summary="One need (broker: own organisation)")
-def get_need(broker: BrokerDep, principal: BrokerRoleDep, need_id: str) -> NeedOut:
+def get_need(broker: BrokerDep, principal: BrokerRoleDep, need_id: str,
+             organisation: OrganisationQuery = None) -> NeedOut:
     with broker.sessions() as s:
-        return need_out(broker, load_need(s, principal, need_id))
+        return need_out(broker, load_need(s, principal, need_id, organisation))
 
 
 @router.patch("/{need_id}", response_model=NeedOut, summary="Change a need's status (broker)")
-def update_status(broker: BrokerDep, principal: BrokerRoleDep, need_id: str, body: NeedStatusIn) -> NeedOut:
+def update_status(broker: BrokerDep, principal: BrokerRoleDep, need_id: str, body: NeedStatusIn,
+                  organisation: OrganisationQuery = None) -> NeedOut:
     with broker.sessions.begin() as s:
-        row = load_need(s, principal, need_id)
+        row = load_need(s, principal, need_id, organisation)
         row.status = body.status
         return need_out(broker, row)

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query
 
 from api.deps import BrokerDep
 from api.schemas import OfferOut, OfferPage
-from api.views import offer_out, page_bounds
+from api.views import PageSize, offer_out, page_bounds
 from catalog.errors import InvalidNeedError, NotFoundError
 
 router = APIRouter(prefix="/api/offers", tags=["offers"])
@@ -23,7 +23,7 @@ def search_offers(
     municipality: Annotated[str | None, Query(max_length=100, description="Name, number or postcode")] = None,
     provider_type: Annotated[str | None, Query(max_length=40)] = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=1000)] = 20,
+    page_size: PageSize = 20,
 ) -> OfferPage:
     start, stop = page_bounds(broker, page, page_size)
     try:

@@ -37,7 +37,7 @@ def test_offer_search_filters_and_paging(live):
         assert len(p1) == len(p2) == 5 and not {o["offer_id"] for o in p1} & {o["offer_id"] for o in p2}
         assert c.get("/api/offers/he-01").json()["title"] == "Demensomsorg"
         assert_error(c.get("/api/offers/nope"), 404, "offer 'nope' not found")
-        assert_error(c.get("/api/offers", params={"page_size": 500}), 422, "page_size: found 500; allowed: 1 to 200")
+        assert_error(c.get("/api/offers", params={"page_size": 500}), 422, "page_size: Input should be less than or equal to 200")
         assert_error(c.get("/api/offers", params={"municipality": "Atlantis"}), 422, "Atlantis")
         assert_error(c.get("/api/offers", params={"page": 0}), 422, "page")
 
