@@ -13,12 +13,12 @@ from typing import Any
 import numpy as np
 from sqlalchemy import func, select
 
+from api.scope import ALL, Scope
 from catalog.errors import InvalidNeedError, NotFoundError
 from catalog.schema import validate_offer
 from catalog.store.models import Feedback, Need, Offer
 from matcher import demand as D
 from matcher.convert import need_query_from_row, offer_item
-from api.scope import ALL, Scope
 
 FEEDBACK_STATUSES = ("shortlisted", "rejected", "enrolled")
 

@@ -20,9 +20,12 @@ class RateLimiter:
         self._counts: dict[tuple[str, str], tuple[int, int]] = {}  # caller → (window number, requests)
         self._lock = threading.Lock()
 
+    def limit_for(self, caller: tuple[str, str]) -> int:
+        return self.per_key if caller[0] == "key" else self.per_client
+
     def hit(self, caller: tuple[str, str]) -> float | None:
         """Count one request; None if allowed, else the seconds until the caller's window ends."""
-        limit = self.per_key if caller[0] == "key" else self.per_client
+        limit = self.limit_for(caller)
         if limit <= 0:
             return None
         now = self.clock()
@@ -55,17 +58,16 @@ class RateLimit:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
         if scope["type"] == "http" and path.startswith("/api") and path != "/api/health":  # probes stay free
-            wait = self.limiter.hit(caller_of(scope))
+            caller = caller_of(scope)
+            wait = self.limiter.hit(caller)
             if wait is not None:
                 retry = str(max(1, math.ceil(wait)))
-                response = errors.error_response(429, f"too many requests; allowed: {self._limit(scope)} a minute; "
-                                                      f"try again in {retry} s", headers={"Retry-After": retry})
+                message = (f"too many requests; allowed: {self.limiter.limit_for(caller)} a minute; "
+                           f"try again in {retry} s")
+                response = errors.error_response(429, message, headers={"Retry-After": retry})
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)
-
-    def _limit(self, scope: Scope) -> int:
-        return self.limiter.per_key if caller_of(scope)[0] == "key" else self.limiter.per_client
 
 
 class TimeBudget:

@@ -10,7 +10,6 @@ from catalog.config import MAX_PAGE_SIZE
 from catalog.errors import InvalidNeedError
 from catalog.reference import display_name
 
-
 PageSize = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description=(
     f"Results per page: 1 to MEGLER_MAX_PAGE_SIZE (default and at most {MAX_PAGE_SIZE})"))]
 

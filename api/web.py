@@ -18,11 +18,12 @@ from sqlalchemy import select
 
 from api.auth import PUBLIC, Principal, authenticate
 from api.deps import BrokerDep
-from catalog.errors import MeglerError
+from api.scope import Scope
+from catalog.errors import MeglerError, NotFoundError
 from catalog.normalise import LEVEL_CODES, NKR_LEVELS
+from catalog.reference import display_name
 from catalog.store.models import Feedback, Need, Offer
 from catalog.store.repo import create_need
-from catalog.reference import display_name
 from matcher.convert import need_query_from_row
 from matcher.demand import CLASS_NB
 from matcher.rules import DELIVERY_NB
@@ -127,10 +128,10 @@ async def register_need(request: Request, broker: BrokerDep) -> Response:
 
 # ---------------------------------------------------------------- a need and its offers
 def _own_need(s, principal: Principal, need_id: str) -> Need | None:
-    q = select(Need).where(Need.external_id == need_id)
-    if principal.role != "admin":
-        q = q.where(Need.organisation == principal.organisation)
-    return s.scalars(q).first()
+    try:
+        return Scope.of(principal).find_need(s, need_id)
+    except NotFoundError:
+        return None
 
 
 @router.get("/behov", response_class=HTMLResponse)
@@ -139,10 +140,7 @@ def needs_page(request: Request, broker: BrokerDep) -> Response:
     if not principal.at_least("broker"):
         return RedirectResponse("/logg-inn?neste=/behov", status_code=303)
     with broker.sessions() as s:
-        q = select(Need).order_by(Need.id.desc())
-        if principal.role != "admin":
-            q = q.where(Need.organisation == principal.organisation)
-        rows = s.scalars(q.limit(200)).all()
+        rows = s.scalars(Scope.of(principal).needs(select(Need).order_by(Need.id.desc())).limit(200)).all()
         needs = [{"id": r.external_id, "company": r.company, "text": r.text, "status": r.status,
                   "place": r.place_text} for r in rows]
     return _render(request, "needs.html", principal, needs=needs)
@@ -191,8 +189,7 @@ def mark(request: Request, broker: BrokerDep, need_id: str, offer_id: Annotated[
     principal = _principal(request, broker)
     if not principal.at_least("broker"):
         return RedirectResponse(f"/logg-inn?neste=/behov/{need_id}", status_code=303)
-    org = None if principal.role == "admin" else principal.organisation
-    broker.demand.add_feedback(need_id, offer_id, status, by=principal.name, organisation=org)
+    broker.demand.add_feedback(need_id, offer_id, status, by=principal.name, scope=Scope.of(principal))
     return RedirectResponse(f"/behov/{need_id}#tilbud-{offer_id}", status_code=303)
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -28,6 +27,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from load import free_port, server_command  # noqa: E402  (benchmarks/load.py)
+
 RESULTS = ROOT / "benchmarks" / "results"
 DEMO = ROOT / "catalog" / "demo"
 
@@ -43,12 +45,6 @@ def build_db(path: Path, catalog: Path) -> None:
     broker.ranker()
     print(f"# encoded the catalog in {time.perf_counter() - t:.0f} s (cached for later runs)", file=sys.stderr)
     broker.engine.dispose()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def timed(fn) -> float:
@@ -82,9 +78,7 @@ def main() -> None:
         build_db(db, catalog)
     texts = [json.loads(line)["text"] for line in open(DEMO / "needs.jsonl", encoding="utf-8")]
     port = free_port()
-    exe = ROOT / ".venv" / "bin" / "megler"
-    cmd = [str(exe) if exe.exists() else sys.executable, *([] if exe.exists() else ["-m", "api.cli"]),
-           "--db", str(db), "serve", "--port", str(port), "--no-access-log"]
+    cmd = server_command(db, port) + ["--no-access-log"]
     env = dict(os.environ, MEGLER_WARM_START="false" if args.no_warm else "true")
     log_path = RESULTS / f"cold-{name}-server.log"
     with open(log_path, "w") as log:

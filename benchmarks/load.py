@@ -61,6 +61,13 @@ def build_db(path: Path, n_offers: int) -> None:
     broker.engine.dispose()
 
 
+def server_command(db: Path, port: int) -> list[str]:
+    """`megler --db DB serve --port PORT` from the project's virtual environment (or this Python)."""
+    exe = ROOT / ".venv" / "bin" / "megler"
+    return [str(exe) if exe.exists() else sys.executable, *([] if exe.exists() else ["-m", "api.cli"]),
+            "--db", str(db), "serve", "--port", str(port)]
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -113,9 +120,7 @@ def main() -> None:
         build_db(db, args.offers)
     texts = [json.loads(line)["text"] for line in open(DEMO / "needs.jsonl", encoding="utf-8")]
     port = free_port()
-    exe = ROOT / ".venv" / "bin" / "megler"
-    cmd = [str(exe) if exe.exists() else sys.executable, *([] if exe.exists() else ["-m", "api.cli"]),
-           "--db", str(db), "serve", "--port", str(port)]
+    cmd = server_command(db, port)
     log_path = RESULTS / "load-server.log"
     server_log = open(log_path, "w")
     server = subprocess.Popen(cmd + ["--workers", str(args.workers), "--no-access-log"], stdout=server_log,

@@ -14,11 +14,11 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from catalog.places import haversine_km
-from matcher.hints import read_hints
 from matcher.communities import communities
+from matcher.hints import read_hints
 from matcher.neighbours import nearest_neighbours
 from matcher.order import stable_desc
-from matcher.rank import Ranker, RankedOffer
+from matcher.rank import RankedOffer, Ranker
 from matcher.rules import RuleContext, apply_rules
 from matcher.types import NeedQuery, OfferItem, Place
 

@@ -12,8 +12,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
 from matcher.order import top_k
 from matcher.rank import Calibration, TextRelevance, Weights
 

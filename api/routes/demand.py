@@ -5,8 +5,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api.deps import BrokerDep, BrokerRoleDep, PrincipalDep, ReaderDep
-from api.scope import Scope
 from api.schemas import ClusterOut, CohortsOut, CoverageOut, ModuleIn, SimulationOut, StatRow
+from api.scope import Scope
 
 router = APIRouter(prefix="/api", tags=["demand"])
 

@@ -7,8 +7,8 @@ from sqlalchemy import delete, select
 
 from api.deps import BrokerDep, BrokerRoleDep
 from api.routes.needs import OrganisationQuery, load_need
-from api.scope import Scope
 from api.schemas import AdHocNeed, FeedbackIn, FeedbackOut, MatchList, MatchOut
+from api.scope import Scope
 from catalog.store.models import MatchResult, Offer
 from matcher.convert import need_from_dict, need_query_from_row
 

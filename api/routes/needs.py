@@ -8,8 +8,8 @@ from fastapi import APIRouter, File, Query, UploadFile
 from sqlalchemy import func, select
 
 from api.deps import BrokerDep, BrokerRoleDep
-from api.scope import Scope
 from api.schemas import ErrorOut, IngestReportOut, NeedIn, NeedOut, NeedPage, NeedStatusIn
+from api.scope import Scope
 from api.views import PageSize, need_out, page_bounds
 from catalog.store.models import Need
 from catalog.store.repo import create_need
