@@ -324,30 +324,47 @@ def demand_coverage(ctx, status, as_json):
 @click.option("--all-needs", is_flag=True, help="Cluster every need, not only the unmet and partly covered.")
 @click.option("--public", is_flag=True, help="Public view: no firm identities, groups under the minimum suppressed.")
 @click.option("--top", "top_n", type=int, default=0, help="Show only the N largest clusters.")
+@click.option("--explain", is_flag=True, help="Show why each need is in its cluster (nearest members, similarity).")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 @user_errors
-def demand_clusters(ctx, county, all_needs, public, top_n, as_json):
-    """Groups of similar needs across firms, with a suggested module for each."""
+def demand_clusters(ctx, county, all_needs, public, top_n, explain, as_json):
+    """Groups of needs that ask for the same subject, with a suggested module for each."""
+    from api.scope import ALL
+
     include = ("covered", "partly_covered", "unmet") if all_needs else ("partly_covered", "unmet")
-    rows = _broker(ctx).demand.clusters(include=include, county=county, public=public)
+    demand_service = _broker(ctx).demand
+    rows = demand_service.clusters(include=include, county=county)
+    rows = demand_service.public_view(rows) if public else demand_service.scoped_view(rows, ALL, explain=explain)
     if top_n:
         rows = rows[:top_n]
     _emit(rows, as_json, _print_clusters)
+
+
+def _km(x: float) -> str:
+    return f"{x:.0f} km"
 
 
 def _print_clusters(rows) -> None:
     for c in rows:
         m = c["suggested_module"]
         places = ", ".join(f"{k}" for k in list(c["municipalities"])[:6])
-        click.echo(f"{c['cluster_id']}  «{c['label']}»: {c['needs']} behov, {c['firms']} virksomheter, "
+        phrase = f" – «{c['central_phrase']}»" if c.get("central_phrase") else ""
+        click.echo(f"{c['cluster_id']}  «{c['label']}»{phrase}: {c['needs']} behov, {c['firms']} virksomheter, "
                    f"{c['participants']} deltakere – {places}")
-        click.echo(f"    sentralitet {c['centrality']}; foreslått modul: NKR {str(m['level']).replace('.', ',')}, "
-                   f"{str(format(m['credits'], 'g')).replace('.', ',')} studiepoeng, {' + '.join(m['delivery'])}, "
-                   f"samlingssted {m['venue'] or 'ukjent'} (snitt {m['mean_travel_km']} km)")
+        size = str(format(m["credits"], "g")).replace(".", ",")
+        click.echo(f"    sentralitet {c['centrality']}; foreslått modul: NKR {str(m['level']).replace('.', ',')} "
+                   f"({m.get('form', '')}), {size} {m.get('credit_unit', 'studiepoeng')}, {' + '.join(m['delivery'])}, "
+                   f"samlingssted {m['venue'] or 'ukjent'} (snitt {_km(m['mean_travel_km'])}, lengst "
+                   f"{_km(m.get('max_travel_km', 0.0))})")
         if c["nearest_offers"]:
             near = c["nearest_offers"][0]
             click.echo(f"    nærmeste tilbud i dag: «{near['title']}» (score {near['score']:.2f})")
+        else:
+            click.echo(f"    nærmeste tilbud i dag: {c.get('nearest_note') or 'ingen'}")
+        for e in c.get("explain") or []:
+            near = ", ".join(f"{x['need_id'] or 'annen organisasjon'} ({x['similarity']:.2f})" for x in e["nearest"])
+            click.echo(f"      {e['need_id']}: snittlikhet {e['mean_similarity']:.2f}; nærmest {near}")
 
 
 @demand.command("cohorts")

@@ -19,6 +19,7 @@ from catalog.schema import validate_offer
 from catalog.store.models import Feedback, Need, Offer
 from matcher import demand as D
 from matcher.convert import need_query_from_row, offer_item
+from matcher.topic import topic_or_text
 
 FEEDBACK_STATUSES = ("shortlisted", "rejected", "enrolled")
 
@@ -46,10 +47,12 @@ class DemandService:
                     reported_at=reported.isoformat(), key=row.id, organisation=row.organisation))
         return out
 
-    def _vectors(self, needs: list[D.DemandNeed]) -> np.ndarray | None:
+    def _vectors(self, needs: list[D.DemandNeed], *, subject: bool = False) -> np.ndarray | None:
+        """Query-side embeddings of the needs' texts, or (``subject``) of their subjects alone (clustering)."""
         if self.settings.embedding_backend == "none" or not needs:
             return None
-        return self.broker.encoder.encode_queries([n.query.text for n in needs])
+        texts = [topic_or_text(n.query.text) if subject else n.query.text for n in needs]
+        return self.broker.encoder.encode_queries(texts)
 
     def _state(self) -> tuple:
         """The fingerprints of the active catalog and of the needs: cached results are valid for one state."""
@@ -104,15 +107,21 @@ class DemandService:
         if len(pairs) < 2:
             return []
         needs = [n for n, _ in pairs]
-        vectors = self._vectors(needs)
+        vectors = self._vectors(needs, subject=True)
         if vectors is None:
             raise InvalidNeedError("clustering needs embeddings (MEGLER_EMBEDDING_BACKEND is 'none')")
-        found = D.clusters(needs, vectors, threshold=self.settings.cluster_similarity, ranker=self.broker.ranker(),
-                           min_cohort=self.settings.min_cohort_size, k=self.settings.cluster_neighbours,
-                           large=self.settings.cluster_louvain_limit)
+        st = self.settings
+        found = D.clusters(needs, vectors, threshold=st.cluster_similarity, ranker=self.broker.ranker(),
+                           min_cohort=st.min_cohort_size, k=st.cluster_neighbours, large=st.cluster_louvain_limit,
+                           floor=st.partly_threshold, road_factor=st.road_factor)
         out = []
         for cl in found:
             d = {"cluster_id": cl.cluster_id, "label": cl.label, "terms": cl.terms, **cl.details}
+            d["explain"] = [{"need_id": needs[cl.members[pos]].query.need_id, **e,
+                             "nearest": [{"need_id": needs[cl.members[x["member"]]].query.need_id,
+                                          "similarity": x["similarity"], "_member": x["member"]}
+                                         for x in e["nearest"]]}
+                            for pos, e in enumerate(cl.details["explain"])]
             counts: dict[str, int] = defaultdict(int)
             for i in cl.members:
                 counts[pairs[i][1].status] += 1
@@ -124,23 +133,30 @@ class DemandService:
         return out
 
     def public_view(self, clusters: list[dict]) -> list[dict]:
-        """Clusters without firm identities; groups with fewer than the public minimum of firms left out."""
+        """Clusters without firm identities, member explanations or any one member's own words (the central
+        phrase); groups with fewer than the public minimum of firms left out."""
         minimum = self.settings.min_public_group
-        return [{**{k: v for k, v in c.items() if k not in ("need_ids", "firm_names", "_members")},
+        hidden = ("need_ids", "firm_names", "_members", "explain", "central_phrase")  # a member's own words
+        return [{**{k: v for k, v in c.items() if k not in hidden},
                  "municipalities": _suppress_small(c["municipalities"], minimum)}
                 for c in clusters if c["firms"] >= minimum]
 
-    def scoped_view(self, clusters: list[dict], scope: Scope) -> list[dict]:
+    def scoped_view(self, clusters: list[dict], scope: Scope, *, explain: bool = False) -> list[dict]:
         """What ``scope`` may see of clusters: admins everything (but the internal keys), brokers the public
-        view plus the ids of their own member needs, everybody else the public view."""
+        view plus the ids of their own member needs, everybody else the public view. With ``explain``, each
+        visible member's reason for being in its cluster (brokers: their own members; a nearest member of
+        another organisation is shown by its similarity only)."""
         if scope.everything:
-            return [{k: v for k, v in c.items() if k != "_members"} for c in clusters]
+            return [{**{k: v for k, v in c.items() if k not in ("_members", "explain")},
+                     **({"explain": _explained(c, lambda org: True)} if explain else {})} for c in clusters]
         public = self.public_view(clusters)
         if scope.organisation is None:
             return public
-        own = {c["cluster_id"]: [nid for nid, (_, org) in zip(c["need_ids"], c["_members"], strict=True)
-                                 if scope.allows(org)] for c in clusters}
-        return [{**p, "need_ids": own[p["cluster_id"]]} for p in public]
+        rows = []
+        for c, p in zip((c for c in clusters if c["firms"] >= self.settings.min_public_group), public, strict=True):
+            own = [nid for nid, (_, org) in zip(c["need_ids"], c["_members"], strict=True) if scope.allows(org)]
+            rows.append({**p, "need_ids": own, **({"explain": _explained(c, scope.allows)} if explain else {})})
+        return rows
 
     # ---------------------------------------------------------------- cohorts
     def cohorts(self, *, offer_id: str | None = None, cluster_id: str | None = None,
@@ -271,6 +287,20 @@ class DemandService:
                     "created_at": fb.created_at.isoformat()}
 
 
+def _explained(cluster: dict, visible) -> list[dict]:
+    """The members ``visible(organisation)`` allows, each with its nearest members; a nearest member that
+    is not visible keeps its similarity and loses its id."""
+    orgs = [org for _, org in cluster["_members"]]
+    out = []
+    for pos, e in enumerate(cluster["explain"]):
+        if not visible(orgs[pos]):
+            continue
+        nearest = [{"need_id": x["need_id"] if visible(orgs[x["_member"]]) else None, "similarity": x["similarity"]}
+                   for x in e["nearest"]]
+        out.append({"need_id": e["need_id"], "mean_similarity": e["mean_similarity"], "nearest": nearest})
+    return out
+
+
 def _suppress_small(counts: dict[str, int], minimum: int) -> dict[str, int | None]:
     return {k: (v if v >= minimum else None) for k, v in counts.items()}
 
@@ -298,8 +328,11 @@ def _period(iso: str | None, period: str) -> str:
 
 
 def _module_offer(module: dict, label: str):
+    from catalog.normalise import credits_to_sp, normalise_credit_unit
     from matcher.types import OfferItem, Place
 
-    return OfferItem(offer_id="forslag", title=label, level=module.get("level"), credits_sp=module.get("credits"),
+    unit, size = normalise_credit_unit(module.get("credit_unit") or "studiepoeng"), module.get("credits")
+    return OfferItem(offer_id="forslag", title=label, level=module.get("level"), credits=size, credit_unit=unit,
+                     credits_sp=credits_to_sp(size, unit),
                      delivery=tuple(module.get("delivery") or ()),
                      venues=(Place(module.get("venue_code"), module.get("venue") or ""),) if module.get("venue") else ())

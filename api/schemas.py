@@ -295,12 +295,25 @@ class CoverageOut(BaseModel):
     best: MatchOut | None = None
 
 
+class NearestMemberOut(BaseModel):
+    need_id: str | None = Field(description="None when the member belongs to another organisation")
+    similarity: float
+
+
+class ClusterMemberOut(BaseModel):
+    need_id: str
+    mean_similarity: float = Field(description="Mean centred similarity of its subject to the other members'")
+    nearest: list[NearestMemberOut]
+
+
 class ClusterOut(BaseModel):
     model_config = _example(
         cluster_id="K-bd3ad03abd", label="inspeksjon · drone · sertifikat", terms=["inspeksjon", "drone"], needs=5,
         firms=5, participants=17, municipalities={"Lyngen": 1}, counties={"Troms": 4}, centrality={"5": 2, "6": 3},
         typical_level=None, typical_max_credits=None, delivery=["samlingsbasert", "online"], nearest_offers=[],
-        suggested_module={"level": "5.1", "credits": 7.5, "venue": "Lyngen"}, coverage={"unmet": 5})
+        suggested_module={"level": "5.1", "credits": 10, "credit_unit": "fagskolepoeng", "form": "fagskolemodul",
+                          "venue": "Lyngen", "mean_travel_km": 67.0, "max_travel_km": 160.2},
+        coverage={"unmet": 5}, central_phrase="inspeksjon kraftlinjer droneflygere sertifikat", nearest_note=None)
     cluster_id: str
     label: str
     terms: list[str]
@@ -316,8 +329,12 @@ class ClusterOut(BaseModel):
     nearest_offers: list[dict[str, Any]]
     suggested_module: dict[str, Any]
     coverage: dict[str, int]
+    central_phrase: str | None = Field(None, description="The subject words of the cluster's most central need")
+    nearest_note: str | None = Field(None, description="Set when no offer today reaches the relevance floor")
     need_ids: list[str] | None = None
     firm_names: list[str] | None = None
+    explain: list[ClusterMemberOut] | None = Field(
+        None, description="With ?explain=true: why each member you may see is in the cluster")
 
 
 class CohortsOut(BaseModel):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 from scipy import sparse
+from scipy.sparse import csgraph
 
 
 def edge_matrix(indices: np.ndarray, sims: np.ndarray, n: int, threshold: float) -> sparse.csr_matrix:
@@ -63,6 +64,27 @@ def label_propagation(a: sparse.csr_matrix, *, seed: int = 42, max_passes: int =
     return labels
 
 
+def louvain_by_component(a: sparse.csr_matrix, *, seed: int = 42) -> list[list[int]]:
+    """Louvain on each connected component on its own, nodes in index order, largest component first.
+
+    A component's communities depend only on that component: a need with no edge to a group (say, one
+    unrelated need added to the set) cannot reorder the random sweep that finds the group, so existing
+    clusters stay as they were. Isolated nodes come back as singletons.
+    """
+    count, comp = csgraph.connected_components(a, directed=False)
+    order = np.argsort(comp, kind="stable")
+    cuts = np.flatnonzero(np.diff(comp[order])) + 1
+    out: list[list[int]] = []
+    for nodes in np.split(order, cuts):
+        if len(nodes) == 1:
+            out.append([int(nodes[0])])
+            continue
+        sub = nx_graph(a[nodes][:, nodes].tocsr())
+        for c in nx.community.louvain_communities(sub, weight="weight", seed=seed):
+            out.append(sorted(int(nodes[i]) for i in c))
+    return sorted(out, key=lambda c: (-len(c), c[0]))
+
+
 def communities(indices: np.ndarray, sims: np.ndarray, *, threshold: float, large: int, seed: int = 42
                 ) -> list[list[int]]:
     """Node groups (each sorted), from kNN lists: Louvain up to ``large`` nodes, label propagation above."""
@@ -71,7 +93,7 @@ def communities(indices: np.ndarray, sims: np.ndarray, *, threshold: float, larg
     if a.nnz == 0:
         return []
     if n <= large:
-        return [sorted(c) for c in nx.community.louvain_communities(nx_graph(a), weight="weight", seed=seed)]
+        return louvain_by_component(a, seed=seed)
     labels = label_propagation(a, seed=seed)
     order = np.argsort(labels, kind="stable")
     cuts = np.flatnonzero(np.diff(labels[order])) + 1

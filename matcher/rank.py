@@ -228,7 +228,9 @@ class TextRelevance:
             if vectors is None:
                 encode = self.encoder.encode_queries if self.symmetric else self.encoder.encode_passages
                 vectors = encode(list(docs))
-            self.vectors_ = np.asarray(vectors, np.float32).reshape(len(docs), -1)
+            vectors = np.asarray(vectors, np.float32)
+            self.vectors_ = vectors.reshape(len(docs), -1) if len(docs) else vectors.reshape(0, vectors.shape[-1]
+                                                                                           if vectors.ndim > 1 else 0)
         self._fit_contexts(contexts)
         present = {leg for leg, on in (("dense", self.vectors_ is not None), ("lexical", self.lexical_ is not None),
                                        ("title", self.title_ is not None), ("fuzzy", bool(w.fuzzy)),

@@ -24,10 +24,10 @@ def coverage(broker: BrokerDep, principal: BrokerRoleDep,
             summary="Unmet-demand clusters (public view without a broker key)")
 def clusters(broker: BrokerDep, principal: PrincipalDep,
              county: Annotated[str | None, Query(max_length=100)] = None,
-             all_needs: bool = False) -> list[ClusterOut]:
+             all_needs: bool = False, explain: bool = False) -> list[ClusterOut]:
     include = ("covered", "partly_covered", "unmet") if all_needs else ("partly_covered", "unmet")
     rows = broker.demand.clusters(include=include, county=county)
-    return [ClusterOut(**r) for r in broker.demand.scoped_view(rows, Scope.of(principal))]
+    return [ClusterOut(**r) for r in broker.demand.scoped_view(rows, Scope.of(principal), explain=explain)]
 
 
 @router.get("/demand/cohorts", response_model=CohortsOut, summary="Pool firms into viable classes (broker)")

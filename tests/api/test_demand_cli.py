@@ -79,3 +79,29 @@ def test_monitor_counts_feedback_and_suppresses_small_groups(demo_db):
     assert all(r["suppressed"] == (r["reported"] is None) for r in public)
     assert any(r["suppressed"] for r in public)
     assert all(r["firms"] is None or r["firms"] >= 3 for r in public)
+
+
+def test_clusters_are_named_by_subject_with_a_unit_that_fits_the_level(demo_db):
+    clusters = json.loads(demo_db("demand", "clusters", "--json"))
+    constraint_words = {"fagbrev", "lærlinger", "nivå", "nett", "jobb", "videreutdanning", "studiepoeng", "kurs"}
+    for c in clusters:
+        assert c["terms"] and not set(c["terms"][:3]) & constraint_words, c["label"]
+        m = c["suggested_module"]
+        unit = "timer" if float(m["level"]) <= 4 else "fagskolepoeng" if float(m["level"]) < 6 else "studiepoeng"
+        assert m["credit_unit"] == unit, m
+        assert m["max_travel_km"] >= m["mean_travel_km"]
+        assert all(o["score"] >= 0.45 for o in c["nearest_offers"])  # the partly-covered threshold is the floor
+        assert (c["nearest_note"] is None) == bool(c["nearest_offers"])
+
+
+def test_explain_says_why_each_member_is_in_its_cluster(demo_db):
+    clusters = json.loads(demo_db("demand", "clusters", "--explain", "--json"))
+    for c in clusters:
+        assert [e["need_id"] for e in c["explain"]] == c["need_ids"]
+        for e in c["explain"]:
+            assert {x["need_id"] for x in e["nearest"]} <= set(c["need_ids"]) - {e["need_id"]}
+            assert [x["similarity"] for x in e["nearest"]] == sorted((x["similarity"] for x in e["nearest"]),
+                                                                    reverse=True)
+    assert "explain" not in json.loads(demo_db("demand", "clusters", "--json"))[0]
+    assert all("central_phrase" not in c and "explain" not in c
+               for c in json.loads(demo_db("demand", "clusters", "--public", "--explain", "--json")))

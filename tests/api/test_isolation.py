@@ -106,7 +106,7 @@ def _request(info, keys, method: str, path: str, op: dict, role: str) -> httpx.R
     if path == "/api/demand/cohorts":
         params = {"cluster_id": info.alfa_cluster}
     if path == "/api/demand/clusters":
-        params = {"all_needs": "true"}
+        params = {"all_needs": "true", "explain": "true"}
     c = info.client(keys.get(role))
     return c.request(method, url, params=params, json=body if files is None else None, files=files)
 

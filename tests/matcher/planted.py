@@ -24,3 +24,45 @@ def planted_needs(per_theme: int = 8, seed: int = 3) -> tuple[list[str], list[in
             texts.append(templates[i % len(templates)].format(x=rnd.choice(CONTEXTS)))
             labels.append(label)
     return texts, labels
+
+
+# ---- topics apart from constraints: groups share a subject, decoys share only constraint wording ----
+# Each topic is written by different firms in their own words; each need gets constraint wording drawn
+# from a pool that every group and every decoy shares (level, size, delivery, timing, audience).
+SUBJECTS = {
+    "sveising": ["sveising av aluminium og stål", "MIG/MAG-sveising og sveisesertifikat", "å sveise rør og konstruksjoner",
+                 "sveiseteknikk for reparasjon av båter"],
+    "tømrer": ["tømrerfaget og forskaling", "å bygge bindingsverk og tak som tømrer", "tømrerarbeid i rehabilitering av hus",
+               "trearbeid på byggeplass: reisverk, kledning og tak"],
+    "regnskap": ["regnskap og bokføring", "å føre regnskap og lage årsoppgjør", "bokføring, fakturering og mva-oppgaver",
+                 "regnskapsføring og budsjett for små bedrifter"],
+    "fiskehelse": ["fiskehelse og lakselus", "sykdommer hos oppdrettsfisk og behandling av lus", "fiskevelferd og fiskesykdommer i merdene",
+                   "helse og velferd for laks i oppdrett"],
+    "barnehage": ["språkutvikling hos småbarn", "å støtte barns språk og lek i barnehagen", "språkstimulering for de yngste barna",
+                  "barns språkutvikling og flerspråklige barn i barnehagen"],
+    "hydraulikk": ["hydraulikk på anleggsmaskiner", "feilsøking i hydrauliske systemer", "hydrauliske anlegg på gravemaskiner og kraner",
+                   "service og reparasjon av hydraulikk i mobile maskiner"],
+}
+CONSTRAINTS = ["Vi trenger {s}, helst på nett ved siden av jobb.", "Lærlingene våre skal ta fagbrev og trenger {s}.",
+               "Ønsker videreutdanning med studiepoeng i {s}, maks 15 studiepoeng.", "Kurs i {s} på videregående nivå, samlingsbasert.",
+               "De ansatte trenger {s}, gjerne kveldskurs i turnus.", "Fagskole-modul i {s} fra høsten 2027.",
+               "Flere ufaglærte må lære {s} – kort kurs, nettbasert.", "Opplæring i {s} for nye medarbeidere, deltid."]
+DECOYS = ["truckførerbevis", "brannvern", "kundeservice i butikk", "tegnspråk", "renhold av sykehus", "bakeri og konditori",
+          "kranfører", "reiseliv og booking"]
+DECOY_CONSTRAINT = "Lærlingene våre skal ta fagbrev på videregående nivå i {s}, helst på nett ved siden av jobb."
+
+
+def constraint_planted(per_topic: int = 4, seed: int = 0) -> tuple[list[str], list[int]]:
+    """Needs whose groups share a subject (written differently) and decoys sharing only constraint words.
+
+    Labels: one per subject; each decoy its own label (it must stay out of every cluster)."""
+    rnd = random.Random(seed)
+    texts, labels = [], []
+    for label, (_, phrasings) in enumerate(sorted(SUBJECTS.items())):
+        for i in range(per_topic):
+            texts.append(rnd.choice(CONSTRAINTS).format(s=phrasings[i % len(phrasings)]))
+            labels.append(label)
+    for j, subject in enumerate(DECOYS):
+        texts.append(DECOY_CONSTRAINT.format(s=subject))
+        labels.append(100 + j)
+    return texts, labels

