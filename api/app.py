@@ -116,9 +116,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                              503: {"model": errors_model(), "description": "Over the request time budget"}})
     app.state.settings = settings
     errors.install(app)
-    from api.routes import catalog, demand, keys, matches, needs, offers, system
+    from api.routes import catalog, demand, keys, matches, needs, offers, ranker, system
 
-    for module in (system, offers, needs, matches, demand, catalog, keys):
+    for module in (system, offers, needs, matches, demand, catalog, keys, ranker):
         app.include_router(module.router)
     from api import web
 

@@ -450,6 +450,46 @@ def feedback(ctx, need_id, offer_id, status, note, as_json):
 
 
 @cli.command()
+@click.option("--qrels", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Graded judgments (TREC: need_id 0 offer_id grade) of the needs in --needs.")
+@click.option("--needs", "needs_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The judged needs (interchange v1 JSON Lines); goes with --qrels.")
+@click.option("--min-grade", type=int, default=2, show_default=True, help="Grade from which a judgment counts as "
+              "relevant for MRR (--qrels).")
+@click.option("--organisation", help="Train this organisation's own model from its own feedback "
+              "(setting MEGLER_FEEDBACK_SCOPE=organisation).")
+@click.option("--install/--dry-run", default=True, show_default=True,
+              help="Install the new model when it is no worse held out than the order in use.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@user_errors
+def train(ctx, qrels, needs_file, min_grade, organisation, install, as_json):
+    """Refit the learned re-ranker from broker feedback (shortlisted, rejected, enrolled) and judged needs.
+
+    Reports held-out (5-fold by need) scores of the hand-built order, the order in use and the new model, and
+    refuses to install a model that scores worse held out than the one in use."""
+    from api.ranker_service import read_judged
+
+    if bool(qrels) != bool(needs_file):
+        raise click.UsageError("--qrels and --needs go together")
+    broker = _broker(ctx)
+    judged = [read_judged(needs_file, qrels, broker.register, min_grade)] if qrels else []
+    out = broker.models.train(judged=judged, organisation=organisation, install=install)
+    if as_json:
+        click.echo(json.dumps(out, ensure_ascii=False))
+        return
+    click.echo(f"{out['needs']} vurderte behov; held out, (nDCG@10 + MRR) / 2, 5-fold etter behov:")
+    click.echo(f"  håndbygd rekkefølge {out['hand_built']:.3f}; i bruk ({out['in_use_model']}) {out['in_use']:.3f}; "
+               f"ny modell {out['new_held_out']:.3f}")
+    for name, r in out["report"]["sets"].items():
+        click.echo(f"  {name}: håndbygd {r['hand_built'][0]:.3f} / {r['hand_built'][1]:.3f}, "
+                   f"ny {r['learned_kfold'][0]:.3f} / {r['learned_kfold'][1]:.3f} (nDCG@10 / MRR)")
+    verdict = f"installert som {out['installed']}" if out["installed"] else ("ikke installert" if out["accepted"]
+                                                                         else "avvist")
+    click.echo(f"{verdict}: {out['reason']}")
+
+
+@cli.command()
 @click.option("--by", type=click.Choice(["county", "municipality", "centrality", "industry"]), default="county",
               show_default=True)
 @click.option("--period", type=click.Choice(["month", "quarter", "year", "all"]), default="quarter", show_default=True)

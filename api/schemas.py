@@ -407,3 +407,31 @@ class KeyOut(BaseModel):
     created_at: str
     revoked: bool
     key: str | None = None
+
+
+class RankerOut(BaseModel):
+    model_config = _example(model="hand-built", report=None)
+    model: str = Field(description="'hand-built', or the file name of the learned model in use")
+    report: dict[str, Any] | None = Field(description="The learned model's cross-validation report")
+
+
+class TrainIn(BaseModel):
+    model_config = _example(organisation=None, install=True)
+    organisation: str | None = Field(None, max_length=200, description="Train this organisation's own model "
+                                     "from its own feedback (setting MEGLER_FEEDBACK_SCOPE=organisation)")
+    install: bool = Field(True, description="Install the new model when it is no worse held out")
+
+
+class TrainOut(BaseModel):
+    model_config = _example(needs=12, hand_built=0.61, in_use=0.61, in_use_model="hand-built", new_held_out=0.63,
+                            accepted=True, reason="ny modell 0.630 ≥ 0.610 målt utenfor treningsdata",
+                            installed="ranker.txt", report={})
+    needs: int = Field(description="Judged needs with a relevant offer (feedback: shortlisted or enrolled)")
+    hand_built: float = Field(description="Held-out (nDCG@10 + MRR) / 2 of the hand-built order")
+    in_use: float = Field(description="The same for the order in use on these judgments")
+    in_use_model: str
+    new_held_out: float = Field(description="The new model, 5-fold by need")
+    accepted: bool
+    reason: str
+    installed: str | None
+    report: dict[str, Any]

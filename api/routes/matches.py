@@ -32,8 +32,9 @@ def matches_for_need(broker: BrokerDep, principal: BrokerRoleDep, need_id: str,
                      top: Annotated[int, Query(ge=1, le=100)] = 10, hard: bool = False,
                      organisation: OrganisationQuery = None) -> MatchList:
     with broker.sessions() as s:
-        query = need_query_from_row(load_need(s, principal, need_id, organisation), broker.register)
-    ranking = broker.rank(query, top, hard=hard)
+        row = load_need(s, principal, need_id, organisation)
+        query, owner = need_query_from_row(row, broker.register), row.organisation
+    ranking = broker.rank(query, top, hard=hard, organisation=owner)
     with broker.sessions.begin() as s:  # keep the latest list for follow-up and monitoring
         need = load_need(s, principal, need_id, organisation)
         s.execute(delete(MatchResult).where(MatchResult.need_id == need.id))

@@ -47,6 +47,8 @@ EXPECTED: dict[tuple[str, str], dict[str, set[int]]] = {
     ("POST", "/api/keys"): {**ADMIN_ONLY, "admin": CREATED},
     ("GET", "/api/keys"): {**ADMIN_ONLY, "admin": OK},
     ("DELETE", "/api/keys/{prefix}"): {**ADMIN_ONLY, "admin": {404}},
+    ("GET", "/api/ranker"): {**ADMIN_ONLY, "admin": OK},
+    ("POST", "/api/ranker/train"): {**ADMIN_ONLY, "admin": {422}},  # too few judged needs in this database
 }
 
 ALFA_NEEDS = [

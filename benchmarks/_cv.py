@@ -1,0 +1,177 @@
+"""Held-out measurement of every score-changing setting: leave-one-set-out and grouped K-fold by need.
+
+The legs of each evaluation set are computed once, with the lexical gate and the lexical confidence
+left open (``open_weights``); a configuration (fusion weights, hub correction, gate, confidence,
+absolute weight) is then applied as array operations (``config_scores``), so a grid of configurations
+costs seconds per set. Every configuration's per-query metrics are kept, and:
+
+* **leave-one-set-out**: for each set, the configuration with the best mean (MRR + nDCG@10) / 2 over
+  the *other* sets is chosen and scored on the set left out;
+* **grouped K-fold by need** (within one set, e.g. need→offer): the configuration is chosen on the
+  needs of the other folds and scored on the needs of the fold left out; a need is never in both.
+
+``ablation`` fixes one knob at its simple value and runs the same cross-validation: a knob that does
+not raise the held-out numbers does not earn its keep.
+"""
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+from _eval import mrr, ndcg_at
+
+from matcher.link import top_k
+from matcher.rank import Calibration, Weights, fuse_z, leg_weights
+
+OPEN_GATE_MID = -1e3  # gate = sigmoid((z_dense - mid) / scale) = 1: the gate is off
+OBJECTIVE = "(MRR + nDCG@10) / 2"
+
+
+def open_weights(w: Weights) -> Weights:
+    """The same weights with the lexical gate and confidence off, so both can be applied later."""
+    return dataclasses.replace(w, lexical_gate_mid=OPEN_GATE_MID, lexical_conf_low=0.0, lexical_conf_high=0.0)
+
+
+@dataclass(frozen=True)
+class Config:
+    """One setting of every knob that changes a text score (rules are applied as the sets' factors)."""
+
+    dense: float = 1.5
+    lexical: float = 1.0
+    dense_long: float = 2.0
+    lexical_long: float = 0.3
+    hub: bool = True
+    gate: bool = True
+    conf: bool = True
+    absolute: float = 0.3
+
+    def weights(self, base: Weights) -> Weights:
+        return dataclasses.replace(base, dense=self.dense, lexical=self.lexical, dense_long=self.dense_long,
+                                   lexical_long=self.lexical_long)
+
+    def short(self) -> str:
+        return (f"w=({self.dense:g},{self.lexical:g},{self.dense_long:g},{self.lexical_long:g}) "
+                f"hub={'on' if self.hub else 'off'} gate={'on' if self.gate else 'off'} "
+                f"conf={'on' if self.conf else 'off'} abs={self.absolute:g}")
+
+
+def grid() -> list[Config]:
+    """The configurations compared; the current defaults come first (they win ties)."""
+    out = [Config()]
+    for d, lx, (dl, ll), hub, gate, conf, ab in itertools.product(
+            (1.0, 1.5, 2.0), (0.5, 1.0), ((2.0, 0.3), (1.5, 0.6)), (True, False), (True, False), (True, False),
+            (0.3, 0.0)):
+        c = Config(d, lx, dl, ll, hub, gate, conf, ab)
+        if c != out[0]:
+            out.append(c)
+    return out
+
+
+def config_scores(es, cfg: Config, base: Weights) -> np.ndarray:
+    """Final scores (queries × documents) of one configuration on one set (components from open weights)."""
+    w = cfg.weights(base)
+    source = es.comps if (cfg.hub or es.comps_plain is None) else es.comps_plain
+    comps = {k: source[k] for k in ("dense", "raw_dense", "raw_lexical", "context", "fuzzy") if k in source}
+    lexical = source["lexical"]
+    if cfg.gate and "dense" in source:
+        lexical = lexical / (1.0 + np.exp(-(source["dense"] - base.lexical_gate_mid) / base.lexical_gate_scale))
+    comps["lexical"] = lexical
+    if cfg.conf:
+        best = source["raw_lexical"].max(axis=-1, keepdims=True)
+        span = base.lexical_conf_high - base.lexical_conf_low
+        comps["lexical_conf"] = np.broadcast_to(np.clip((best - base.lexical_conf_low) / span, 0, 1),
+                                                lexical.shape).astype(np.float32)
+    present = {"dense", "lexical"} | ({"context"} if "context" in source else set())
+    legs = leg_weights(es.docs, w, present, es.context_has)
+    scores = fuse_z(comps, legs, Calibration(absolute_weight=cfg.absolute))
+    return scores * es.rule_factors if es.rule_factors is not None else scores
+
+
+def per_query(es, scores: np.ndarray, k: int = 100) -> np.ndarray:
+    """(queries with a relevant document, 2): nDCG@10 and MRR of each such query, in ``es.query_ids`` order."""
+    top, _ = top_k(scores, k)
+    rows = []
+    for qid, row in zip(es.query_ids, top, strict=True):
+        rels = es.qrels.get(qid, {})
+        if not any(g >= es.min_grade for g in rels.values()):
+            continue
+        ranked = [es.doc_ids[j] for j in row]
+        rows.append((ndcg_at(ranked, rels), mrr(ranked, rels, es.min_grade)))
+    return np.asarray(rows, np.float64).reshape(-1, 2)
+
+
+def metric_table(sets, configs: list[Config], base: Weights) -> dict[str, np.ndarray]:
+    """Per set: (configs, queries, 2) per-query nDCG@10 and MRR."""
+    return {es.name: np.stack([per_query(es, config_scores(es, c, base)) for c in configs]) for es in sets}
+
+
+def _objective(m: np.ndarray) -> np.ndarray:
+    """(configs, queries, 2) → (configs,): mean over queries of (nDCG + MRR) / 2."""
+    return m.mean(axis=1).mean(axis=1)
+
+
+def leave_one_set_out(table: dict[str, np.ndarray], allowed: np.ndarray | None = None) -> dict[str, dict]:
+    """Per held-out set: the configuration chosen on the other sets (each set weighs the same) and its
+    held-out nDCG@10 and MRR."""
+    names = list(table)
+    n = next(iter(table.values())).shape[0]
+    mask = np.ones(n, bool) if allowed is None else allowed
+    out = {}
+    for held in names:
+        others = [name for name in names if name != held]
+        if not others:
+            continue
+        score = np.mean([_objective(table[o]) for o in others], axis=0)
+        best = int(np.flatnonzero(mask)[np.argmax(score[mask])])  # first best: the defaults win ties
+        m = table[held][best].mean(axis=0)
+        out[held] = {"config": best, "nDCG@10": m[0], "MRR": m[1]}
+    return out
+
+
+def grouped_kfold(m: np.ndarray, folds: int = 5, seed: int = 0, allowed: np.ndarray | None = None) -> dict:
+    """Within one set: queries (needs) in ``folds`` groups; each group scored with the configuration chosen
+    on the others. Returns the held-out means and the fold assignment (tests check no need is in both)."""
+    n_cfg, n_q, _ = m.shape
+    mask = np.ones(n_cfg, bool) if allowed is None else allowed
+    fold = np.random.default_rng(seed).permutation(n_q) % folds
+    held = np.empty((n_q, 2))
+    chosen = []
+    for f in range(folds):
+        train, test = fold != f, fold == f
+        score = m[:, train].mean(axis=1).mean(axis=1)
+        best = int(np.flatnonzero(mask)[np.argmax(score[mask])])
+        chosen.append(best)
+        held[test] = m[best][test]
+    mean = held.mean(axis=0)
+    return {"nDCG@10": mean[0], "MRR": mean[1], "chosen": chosen, "fold": fold}
+
+
+KNOBS = {  # knob → (description, its simple value)
+    "hub": ("hub correction with the need bank", lambda c: not c.hub),
+    "gate": ("lexical lift gated by dense support", lambda c: not c.gate),
+    "conf": ("lexical leg ramped by the need's best n-gram overlap", lambda c: not c.conf),
+    "absolute": ("absolute text similarity in relevance (0.3)", lambda c: c.absolute == 0.0),
+    "long/short weights": ("separate weights for offers with a description (fixed at 1.5 / 0.6)",
+                           lambda c: (c.dense_long, c.lexical_long) == (1.5, 0.6)),
+}
+
+
+def ablation(table: dict[str, np.ndarray], configs: list[Config], dev: str | None) -> list[dict]:
+    """Held-out means (leave-one-set-out over all sets, and grouped K-fold on ``dev``) with every knob free,
+    and with each knob fixed at its simple value."""
+    rows = []
+    variants = [("all knobs free", None)] + [(f"{k} off", v[1]) for k, v in KNOBS.items()]
+    for name, fixed in variants:
+        allowed = np.ones(len(configs), bool) if fixed is None else np.array([fixed(c) for c in configs])
+        if not allowed.any():
+            continue
+        loso = leave_one_set_out(table, allowed)
+        row = {"variant": name, "loso_MRR": np.mean([v["MRR"] for v in loso.values()]),
+               "loso_nDCG": np.mean([v["nDCG@10"] for v in loso.values()])}
+        if dev in table:
+            kf = grouped_kfold(table[dev], allowed=allowed)
+            row.update(kfold_MRR=kf["MRR"], kfold_nDCG=kf["nDCG@10"])
+        rows.append(row)
+    return rows
