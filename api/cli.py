@@ -601,7 +601,9 @@ def demo(ctx, n_needs, top_k):
         click.echo(f"\nBehov {need.need_id} ({need.place.name if need.place else 'ukjent sted'}): {need.text}")
         _print_ranking(broker.rank(need, top_k))
     click.echo("\nStørste udekkede behovsklynger (behov uten godt tilbud i dag):")
-    _print_clusters(broker.demand.clusters()[:3])
+    from api.scope import ALL
+
+    _print_clusters(broker.demand.scoped_view(broker.demand.clusters(), ALL)[:3])
     click.echo("\nFlere kommandoer: megler match --text \"...\" --municipality Lyngen, megler demand clusters, "
                "megler demand monitor --by centrality")
 

@@ -19,7 +19,7 @@ from catalog.schema import validate_offer
 from catalog.store.models import Feedback, Need, Offer
 from matcher import demand as D
 from matcher.convert import need_query_from_row, offer_item
-from matcher.topic import topic_or_text
+from matcher.topic import subject_text
 
 FEEDBACK_STATUSES = ("shortlisted", "rejected", "enrolled")
 
@@ -51,7 +51,7 @@ class DemandService:
         """Query-side embeddings of the needs' texts, or (``subject``) of their subjects alone (clustering)."""
         if self.settings.embedding_backend == "none" or not needs:
             return None
-        texts = [topic_or_text(n.query.text) if subject else n.query.text for n in needs]
+        texts = [subject_text(n.query.text) if subject else n.query.text for n in needs]
         return self.broker.encoder.encode_queries(texts)
 
     def _state(self) -> tuple:

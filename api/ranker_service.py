@@ -24,7 +24,13 @@ from catalog.store.models import Feedback, Need, Offer
 from matcher.convert import need_query_from_row
 from matcher.learned import BUILTIN_MODEL, LearnedRanker
 from matcher.training import (
-    build_pools, compare_and_install, concat, cross_validate, evaluable, held_out_score, query_metrics,
+    build_pools,
+    compare_and_install,
+    concat,
+    cross_validate,
+    evaluable,
+    held_out_score,
+    query_metrics,
 )
 from matcher.types import NeedQuery
 

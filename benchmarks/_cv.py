@@ -46,26 +46,36 @@ class Config:
     gate: bool = True
     conf: bool = True
     absolute: float = 0.3
+    rules: bool = True  # the broker's rule factors (need→offer sets only)
+    phrase: float = 0.0
 
     def weights(self, base: Weights) -> Weights:
         return dataclasses.replace(base, dense=self.dense, lexical=self.lexical, dense_long=self.dense_long,
-                                   lexical_long=self.lexical_long)
+                                   lexical_long=self.lexical_long, phrase=self.phrase)
 
     def short(self) -> str:
         return (f"w=({self.dense:g},{self.lexical:g},{self.dense_long:g},{self.lexical_long:g}) "
                 f"hub={'on' if self.hub else 'off'} gate={'on' if self.gate else 'off'} "
-                f"conf={'on' if self.conf else 'off'} abs={self.absolute:g}")
+                f"conf={'on' if self.conf else 'off'} abs={self.absolute:g} phrase={self.phrase:g}"
+                + ("" if self.rules else " rules=off"))
 
 
-def grid() -> list[Config]:
-    """The configurations compared; the current defaults come first (they win ties)."""
-    out = [Config()]
-    for d, lx, (dl, ll), hub, gate, conf, ab in itertools.product(
-            (1.0, 1.5, 2.0), (0.5, 1.0), ((2.0, 0.3), (1.5, 0.6)), (True, False), (True, False), (True, False),
-            (0.3, 0.0)):
-        c = Config(d, lx, dl, ll, hub, gate, conf, ab)
-        if c != out[0]:
-            out.append(c)
+FLAGS = {"hub": False, "gate": False, "conf": False, "absolute": 0.0, "rules": False}
+
+
+def grid(base: Config | None = None) -> list[Config]:
+    """The configurations compared, the current settings first (they win ties): fusion weights × phrase
+    weight with every flag as in ``base``, and the same with each flag switched off in turn."""
+    base = base or Config()
+    out = [base]
+    weights = list(itertools.product((1.0, 1.5, 2.0), (0.5, 1.0), ((2.0, 0.3), (1.5, 0.6)), (0.0, 0.5, 1.0)))
+    for off in [None, *FLAGS]:
+        for d, lx, (dl, ll), ph in weights:
+            c = dataclasses.replace(base, dense=d, lexical=lx, dense_long=dl, lexical_long=ll, phrase=ph)
+            if off is not None:
+                c = dataclasses.replace(c, **{off: FLAGS[off]})
+            if c not in out:
+                out.append(c)
     return out
 
 
@@ -73,7 +83,7 @@ def config_scores(es, cfg: Config, base: Weights) -> np.ndarray:
     """Final scores (queries × documents) of one configuration on one set (components from open weights)."""
     w = cfg.weights(base)
     source = es.comps if (cfg.hub or es.comps_plain is None) else es.comps_plain
-    comps = {k: source[k] for k in ("dense", "raw_dense", "raw_lexical", "context", "fuzzy") if k in source}
+    comps = {k: source[k] for k in ("dense", "raw_dense", "raw_lexical", "context", "fuzzy", "phrase") if k in source}
     lexical = source["lexical"]
     if cfg.gate and "dense" in source:
         lexical = lexical / (1.0 + np.exp(-(source["dense"] - base.lexical_gate_mid) / base.lexical_gate_scale))
@@ -83,10 +93,11 @@ def config_scores(es, cfg: Config, base: Weights) -> np.ndarray:
         span = base.lexical_conf_high - base.lexical_conf_low
         comps["lexical_conf"] = np.broadcast_to(np.clip((best - base.lexical_conf_low) / span, 0, 1),
                                                 lexical.shape).astype(np.float32)
-    present = {"dense", "lexical"} | ({"context"} if "context" in source else set())
+    present = {"dense", "lexical"} | ({"context"} if "context" in source else set()) | \
+        ({"phrase"} if "phrase" in source and cfg.phrase > 0 else set())
     legs = leg_weights(es.docs, w, present, es.context_has)
     scores = fuse_z(comps, legs, Calibration(absolute_weight=cfg.absolute))
-    return scores * es.rule_factors if es.rule_factors is not None else scores
+    return scores * es.rule_factors if es.rule_factors is not None and cfg.rules else scores
 
 
 def per_query(es, scores: np.ndarray, k: int = 100) -> np.ndarray:
@@ -103,8 +114,18 @@ def per_query(es, scores: np.ndarray, k: int = 100) -> np.ndarray:
 
 
 def metric_table(sets, configs: list[Config], base: Weights) -> dict[str, np.ndarray]:
-    """Per set: (configs, queries, 2) per-query nDCG@10 and MRR."""
-    return {es.name: np.stack([per_query(es, config_scores(es, c, base)) for c in configs]) for es in sets}
+    """Per set: (configs, queries, 2) per-query nDCG@10 and MRR (a set without rule factors scores a
+    configuration with the rules off as the same one with them on)."""
+    out = {}
+    for es in sets:
+        done: dict[Config, np.ndarray] = {}
+        for c in configs:
+            key = c if es.rule_factors is not None else dataclasses.replace(c, rules=True)
+            if key not in done:
+                done[key] = per_query(es, config_scores(es, key, base))
+        out[es.name] = np.stack([done[c if es.rule_factors is not None else dataclasses.replace(c, rules=True)]
+                                 for c in configs])
+    return out
 
 
 def _objective(m: np.ndarray) -> np.ndarray:
@@ -155,6 +176,8 @@ KNOBS = {  # knob → (description, its simple value)
     "absolute": ("absolute text similarity in relevance (0.3)", lambda c: c.absolute == 0.0),
     "long/short weights": ("separate weights for offers with a description (fixed at 1.5 / 0.6)",
                            lambda c: (c.dense_long, c.lexical_long) == (1.5, 0.6)),
+    "rules": ("the broker's rule factors (level, size, distance, delivery, start, language)", lambda c: not c.rules),
+    "phrase": ("the phrase leg (key terms whole in the title)", lambda c: c.phrase == 0.0),
 }
 
 

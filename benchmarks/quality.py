@@ -36,7 +36,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _cv import Config, ablation, config_scores, grid, grouped_kfold, leave_one_set_out, metric_table, open_weights  # noqa: E402,I001
+from _cv import (  # noqa: E402,I001
+    Config, ablation, config_scores, grid, grouped_kfold, leave_one_set_out, metric_table, open_weights, per_query,
+)
 from _eval import SHARED, concept_descriptions, evaluate, read_qrels  # noqa: E402
 
 from catalog.config import get_settings  # noqa: E402
@@ -134,7 +136,7 @@ def compute_components(es: EvalSet, encoder, weights: Weights, hubs: HubCorrecti
     correction (settings) on need sets, with the uncorrected fusion kept for comparison."""
     es.vectors = encoder.encode_queries(es.docs) if es.symmetric else encoder.encode_passages(es.docs)
     es.query_vectors = encoder.encode_queries(es.queries)
-    every_leg = open_weights(dataclasses.replace(weights, dense=1, lexical=1, title=1, fuzzy=1))
+    every_leg = open_weights(dataclasses.replace(weights, dense=1, lexical=1, title=1, fuzzy=1, phrase=1))
     set_hubs = hubs if es.needs else None
     rel = TextRelevance(encoder, every_leg, hubs=set_hubs).fit(es.docs, es.titles, es.vectors, contexts=es.contexts)
     es.context_has = rel.context_has_
@@ -160,7 +162,7 @@ def rrf(*score_mats: np.ndarray, k: int = 60) -> np.ndarray:
 
 def settings_config(weights: Weights, calibration: Calibration, hubs: HubCorrection | None) -> Config:
     return Config(weights.dense, weights.lexical, weights.dense_long, weights.lexical_long, hubs is not None,
-                  True, True, calibration.absolute_weight)
+                  True, True, calibration.absolute_weight, True, weights.phrase)
 
 
 def fused(es: EvalSet, w: Weights, cfg: Config, *, plain: bool = False) -> np.ndarray:
@@ -186,13 +188,16 @@ def methods(es: EvalSet, w: Weights, cfg: Config) -> dict[str, np.ndarray]:
 SINGLE_LEGS = ("lexical only (char TF-IDF)", "dense only (e5-small)", "fuzzy only (rapidfuzz)")
 
 
-def held_out_report(sets: list[EvalSet], weights: Weights, current: Config) -> None:
+def held_out_report(sets: list[EvalSet], weights: Weights, current: Config, save: Path | None = None) -> None:
     """The headline: held-out numbers of the fused ranker beside in-sample ones and every single leg."""
-    configs = grid()
-    if current not in configs:
-        configs = [current] + configs
+    configs = grid(current)
     t = time.perf_counter()
     table = metric_table(sets, configs, weights)
+    if save is not None:  # for analysing other selections without recomputing (np.load(..., allow_pickle=False))
+        legs = {f"leg:{es.name}:{name}": per_query(es, scores) for es in sets
+                for name, scores in methods(es, weights, current).items() if name in SINGLE_LEGS}
+        np.savez_compressed(save, configs=np.array([json.dumps(dataclasses.asdict(c)) for c in configs]),
+                            **{f"set:{k}": v for k, v in table.items()}, **legs)
     print(f"\n## Held out ({len(configs)} configurations, {time.perf_counter() - t:.0f} s; chosen by {OBJ})\n")
     loso = leave_one_set_out(table)
     dev = next((es.name for es in sets if es.name.startswith("need→offer")), None)
@@ -226,6 +231,7 @@ OBJ = "(MRR + nDCG@10) / 2"
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sets", default="dev,no_overlap,melo_sv,melo_da")
+    ap.add_argument("--save", type=Path, help="Write the per-query metric table of every configuration (.npz)")
     args = ap.parse_args()
     if not SHARED.is_dir():
         sys.exit(f"needs the shared data at {SHARED}")
@@ -256,7 +262,7 @@ def main() -> None:
               f"({time.perf_counter() - t:.1f} s, {encoder.computed} texts encoded so far)", file=sys.stderr)
     current = settings_config(weights, calibration, hubs)
     print(f"\nsettings: {current.short()}; hub bank {len(hubs.texts) if hubs else 0} needs")
-    held_out_report(sets, weights, current)
+    held_out_report(sets, weights, current, args.save)
     print("\n## In-sample, current settings\n\n| set | method | nDCG@10 | MRR | Recall@20 |\n|---|---|---|---|---|")
     for es in sets:
         for name, scores in methods(es, weights, current).items():

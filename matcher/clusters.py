@@ -240,7 +240,7 @@ def clusters(needs: list[DemandNeed], vectors: np.ndarray, *, threshold: float, 
              min_size: int = 2, min_cohort: int = 12, k: int = 15, large: int = LOUVAIN_LIMIT,
              floor: float = 0.0, road_factor: float = 1.3) -> list[Cluster]:
     """Group needs by subject; describe each group (``describe_cluster``). ``vectors`` are the needs'
-    subject embeddings (``topic_or_text`` of each text, query side). Ids are stable for the same needs."""
+    subject embeddings (``matcher.topic.subject_text`` of each text, query side). Ids are stable for the same needs."""
     groups = cluster_vectors(vectors, threshold=threshold, min_size=min_size, k=k, large=large)
     subjects = [topic_text(n.query.text) for n in needs]
     terms = characteristic_terms(subjects, groups)

@@ -11,8 +11,17 @@ import numpy as np
 
 from catalog.places import haversine_km
 from matcher.clusters import (  # noqa: F401  (re-exported: the cluster stage lives in matcher.clusters)
-    LOUVAIN_LIMIT, Cluster, best_venue, centre, characteristic_terms, cluster_vectors, clusters, describe_cluster,
-    prune, stable_id, suggested_module,
+    LOUVAIN_LIMIT,
+    Cluster,
+    best_venue,
+    centre,
+    characteristic_terms,
+    cluster_vectors,
+    clusters,
+    describe_cluster,
+    prune,
+    stable_id,
+    suggested_module,
 )
 from matcher.hints import read_hints
 from matcher.rank import RankedOffer, Ranker

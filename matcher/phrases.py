@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 from catalog.normalise import fold
 from matcher.topic import topic_text
 
@@ -52,3 +54,20 @@ def title_evidence(terms: list[str], title: str) -> tuple[float, float, float]:
         phrase = float(any(a and b for a, b in zip(full, full[1:], strict=False)))
     n = len(terms)
     return sum(full) / n, sum(part) / n, phrase
+
+
+def fold_titles(titles: list[str]) -> np.ndarray:
+    """Folded titles as a numpy string array, for ``title_cover``."""
+    return np.array([fold(t) for t in titles], dtype=str)
+
+
+def title_cover(terms: list[str], folded_titles: np.ndarray) -> np.ndarray:
+    """Vectorised ``title_evidence(...)[0]`` over many titles: the share of ``terms`` standing whole in each
+    (already folded) title; zeros when the need names no term."""
+    cover = np.zeros(len(folded_titles), np.float32)
+    if not terms or not len(folded_titles):
+        return cover
+    for term in terms:
+        cover += np.char.find(folded_titles, term) >= 0
+    return cover / len(terms)
+

@@ -12,18 +12,16 @@ against brute force.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
-from catalog.errors import InvalidNeedError, NotFittedError
+from catalog.errors import NotFittedError
 from matcher.encode import Encoder
 from matcher.fuzzy import title_scores
-from matcher.hints import read_hints
 from matcher.hubness import HubCorrection, bank_vectors, top_k_mean
 from matcher.lexical import CharTfidf
-from matcher.rules import RULES, RuleContext, RuleResult, apply_rules
-from matcher.types import NeedQuery, OfferItem
+from matcher.phrases import fold_titles, key_terms, title_cover
 
 
 @dataclass(frozen=True)
@@ -44,12 +42,14 @@ class Weights:
     lexical_conf_low: float = 0.12
     lexical_conf_high: float = 0.22
     context: float = 3.0
+    phrase: float = 0.0
 
     def as_dict(self) -> dict[str, object]:
         return {"dense": self.dense, "lexical": self.lexical, "title": self.title, "fuzzy": self.fuzzy,
                 "dense_long": self.dense_long, "lexical_long": self.lexical_long,
                 "lexical_gate": (self.lexical_gate_mid, self.lexical_gate_scale),
-                "lexical_conf": (self.lexical_conf_low, self.lexical_conf_high), "context": self.context}
+                "lexical_conf": (self.lexical_conf_low, self.lexical_conf_high), "context": self.context,
+                "phrase": self.phrase}
 
     @classmethod
     def from_settings(cls, st) -> Weights:
@@ -58,7 +58,7 @@ class Weights:
                    dense_long=st.weight_dense_long, lexical_long=st.weight_lexical_long,
                    lexical_gate_mid=st.lexical_gate_mid, lexical_gate_scale=st.lexical_gate_scale,
                    lexical_conf_low=st.lexical_conf_low, lexical_conf_high=st.lexical_conf_high,
-                   context=st.weight_context)
+                   context=st.weight_context, phrase=st.weight_phrase)
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,8 @@ def zscore(x: np.ndarray, spread: np.ndarray | None = None) -> np.ndarray:
     return ((x - mean) / np.where(std > 1e-9, std, 1.0)).astype(np.float32)
 
 
-LEGS = ("dense", "lexical", "title", "fuzzy", "context")
+LEGS = ("dense", "lexical", "title", "fuzzy", "context", "phrase")
+PHRASE_Z = 3.0  # a title carrying all the need's key terms counts like a 3-sigma standout (matcher.phrases)
 DEFAULT = object()  # "the ranker's own learned stage" (None means: none)
 
 
@@ -157,7 +158,7 @@ def leg_weights(docs: list[str], weights: Weights, present: set[str],
     per_doc = {"dense": np.where(long, weights.dense_long, weights.dense),
                "lexical": np.where(long, weights.lexical_long, weights.lexical),
                "title": np.full(len(docs), weights.title), "fuzzy": np.full(len(docs), weights.fuzzy),
-               "context": np.where(has, weights.context, 0.0)}
+               "context": np.where(has, weights.context, 0.0), "phrase": np.full(len(docs), weights.phrase)}
     return {leg: per_doc[leg].astype(np.float32) for leg in LEGS if leg in present}
 
 
@@ -224,6 +225,7 @@ class TextRelevance:
         self.titles_ = list(titles) if titles is not None else list(docs)
         self.lexical_ = CharTfidf().fit(docs) if (w.lexical or w.lexical_long) and docs else None
         self.title_ = CharTfidf().fit(self.titles_) if w.title and docs else None
+        self.folded_titles_ = fold_titles(self.titles_) if w.phrase and docs else None
         self.vectors_ = None
         if (w.dense or w.dense_long) and self.encoder is not None:
             if vectors is None:
@@ -235,7 +237,8 @@ class TextRelevance:
         self._fit_contexts(contexts)
         present = {leg for leg, on in (("dense", self.vectors_ is not None), ("lexical", self.lexical_ is not None),
                                        ("title", self.title_ is not None), ("fuzzy", bool(w.fuzzy)),
-                                       ("context", self.context_vectors_ is not None)) if on}
+                                       ("context", self.context_vectors_ is not None),
+                                       ("phrase", self.folded_titles_ is not None)) if on}
         self.leg_weights_ = leg_weights(list(docs), w, present, self.context_has_)
         self._fit_hubs()
         return self
@@ -293,6 +296,8 @@ class TextRelevance:
             out["lexical"] = self.lexical_.score(list(queries))
         if self.title_ is not None:
             out["title"] = self.title_.score(list(queries))
+        if self.folded_titles_ is not None:
+            out["phrase"] = np.stack([title_cover(key_terms(q), self.folded_titles_) for q in queries])
         if with_fuzzy and "fuzzy" in self.leg_weights_:
             out["fuzzy"] = np.stack([title_scores(q, self.titles_) for q in queries])
         return out
@@ -313,6 +318,8 @@ class TextRelevance:
             comps[f"raw_{leg}"] = values
             if leg == "fuzzy":
                 comps[leg] = self.fuzzy_z(values)
+            elif leg == "phrase":
+                comps[leg] = (PHRASE_Z * values).astype(np.float32)
             else:
                 offset = self.hub_offsets_.get(leg)
                 comps[leg] = zscore(values) if offset is None else zscore(values - offset, spread=values)
@@ -348,180 +355,5 @@ class TextRelevance:
         return self.fuse(self.components_batch(queries, query_vectors, with_fuzzy=True))
 
 
-@dataclass
-class RankedOffer:
-    offer: OfferItem
-    rank: int
-    score: float
-    relevance: float
-    components: dict[str, float]
-    rules: list[RuleResult] = field(default_factory=list)
-    index: int = -1  # position among the ranker's fitted offers
-
-    @property
-    def reasons(self) -> list[str]:
-        return [r.reason for r in self.rules]
-
-    def as_dict(self) -> dict:
-        comps = {k: round(float(v), 4) for k, v in self.components.items()}
-        comps["relevance"] = round(self.relevance, 4)
-        for r in self.rules:
-            comps[f"rule_{r.rule}"] = round(r.factor, 4)
-        return {"offer_id": self.offer.offer_id, "source": self.offer.source, "title": self.offer.title,
-                "provider": self.offer.provider, "rank": self.rank, "score": round(self.score, 4),
-                "components": comps, "reasons": self.reasons,
-                "rules": [{"rule": r.rule, "status": r.status, "factor": r.factor, "reason": r.reason}
-                          for r in self.rules]}
-
-
-@dataclass
-class Ranking:
-    need: NeedQuery
-    results: list[RankedOffer]
-    notes: list[str]
-    components: dict[str, np.ndarray] | None = None  # the need's text components over all offers, on request
-
-
-class Ranker:
-    """Rank offers for needs. Fit once on the offers (vectors may come from a cache), then rank many needs."""
-
-    def __init__(self, encoder: Encoder | None = None, weights: Weights | None = None,
-                 calibration: Calibration | None = None, *, road_factor: float = 1.3,
-                 distance_half_km: float = 150.0, rules=RULES, hubs: HubCorrection | None | bool = True,
-                 learned=None, pool: int = 100):
-        """``hubs``: True (default) corrects hubs with the built-in need bank, a ``HubCorrection`` with
-        another bank or strength, False or None not at all. ``learned``: a fitted
-        ``matcher.learned.LearnedRanker`` that re-orders the hand-built top ``pool`` (None: the hand-built
-        order). Scores stay the calibrated relevance × rules (coverage thresholds keep their meaning); the
-        learned stage only decides the order, and its value is in ``components['learned']``."""
-        if hubs is True:
-            hubs = HubCorrection.builtin()
-        self.text = TextRelevance(encoder, weights, calibration, hubs=hubs or None)
-        self.road_factor = road_factor
-        self.distance_half_km = distance_half_km
-        self.rules = rules
-        self.learned = learned
-        self.pool = pool
-
-    def fit(self, offers: list[OfferItem], vectors: np.ndarray | None = None) -> Ranker:
-        self.offers_ = list(offers)
-        self.text.fit([o.passage() for o in self.offers_], [o.title for o in self.offers_], vectors)
-        return self
-
-    def _check_need(self, need: NeedQuery) -> list[str]:
-        notes = list(need.notes)
-        if not need.text or not need.text.strip():
-            raise InvalidNeedError("the need has no text: describe the competence the firm lacks "
-                                   "(field 'text', the firm's own words)")
-        return notes
-
-    def rank(self, need: NeedQuery, top_k: int = 10, *, hard: bool = False, query_vector: np.ndarray | None = None,
-             allowed: np.ndarray | None = None, chunk: int = 64, rerank: bool = True, learned=DEFAULT) -> Ranking:
-        """Exact top-k by final score; ``hard`` drops offers that fail a constraint stated in the need's fields.
-
-        ``allowed`` is an optional boolean mask over the fitted offers (filters). With a learned stage and
-        ``rerank``, the top-k of the learned order over the hand-built top ``pool``; ``learned`` replaces the
-        ranker's own learned stage for this call (None: the hand-built order).
-        """
-        if not hasattr(self, "offers_"):
-            raise NotFittedError("Ranker is not fitted yet; call fit(offers) first")
-        notes = self._check_need(need)
-        if top_k <= 0 or not self.offers_:
-            return Ranking(need, [], notes)
-        comps = self.text.components(need.text, query_vector)
-        return self._rank_from(need, comps, top_k, hard, allowed, chunk, notes, rerank, learned)
-
-    def rank_many(self, needs: list[NeedQuery], top_k: int = 10, *, hard: bool = False,
-                  query_vectors: np.ndarray | None = None, batch: int = 64, rerank: bool = True,
-                  with_components: bool = False, learned=DEFAULT) -> list[Ranking]:
-        """Rank many needs; text components are computed in batches (same results as ``rank``)."""
-        if not hasattr(self, "offers_"):
-            raise NotFittedError("Ranker is not fitted yet; call fit(offers) first")
-        out: list[Ranking] = []
-        for start in range(0, len(needs), batch):
-            part = needs[start:start + batch]
-            notes = [self._check_need(n) for n in part]
-            qv = None if query_vectors is None else query_vectors[start:start + batch]
-            comps = self.text.components_batch([n.text for n in part], qv) if self.offers_ else {}
-            for i, need in enumerate(part):
-                if top_k <= 0 or not self.offers_:
-                    out.append(Ranking(need, [], notes[i]))
-                    continue
-                own = {k: v[i] for k, v in comps.items()}
-                ranking = self._rank_from(need, own, top_k, hard, None, 64, notes[i], rerank, learned)
-                if with_components:
-                    ranking.components = own
-                out.append(ranking)
-        return out
-
-    def _rank_from(self, need: NeedQuery, comps: dict[str, np.ndarray], top_k: int, hard: bool,
-                   allowed: np.ndarray | None, chunk: int, notes: list[str], rerank: bool = True,
-                   learned=DEFAULT) -> Ranking:
-        model = self.learned if learned is DEFAULT else learned
-        if model is None or not rerank:
-            return self._hand_built(need, comps, top_k, hard, allowed, chunk, notes)
-        from matcher.features import candidate_features
-
-        ranking = self._hand_built(need, comps, max(top_k, self.pool), hard, allowed, chunk, notes)
-        pool = ranking.results
-        learned = model.predict(candidate_features(need.text, pool, comps))
-        order = sorted(range(len(pool)), key=lambda j: (-learned[j], pool[j].offer.offer_id, pool[j].index))
-        results = []
-        for rank, j in enumerate(order[:top_k], 1):
-            r = pool[j]
-            results.append(RankedOffer(r.offer, rank, r.score, r.relevance, {**r.components, "learned": float(learned[j])},
-                                       r.rules, r.index))
-        return Ranking(need, results, notes)
-
-    def _hand_built(self, need: NeedQuery, comps: dict[str, np.ndarray], top_k: int, hard: bool,
-                    allowed: np.ndarray | None, chunk: int, notes: list[str]) -> Ranking:
-        text = self.text
-        upper = text.fuse(comps, fuzzy_bound=True)
-        if allowed is not None:
-            upper = np.where(allowed, upper, -1.0)
-        order = np.lexsort((np.arange(len(upper)), -upper))
-        ctx = RuleContext(read_hints(need.text), self.road_factor, self.distance_half_km)
-        use_fuzzy = "fuzzy" in text.leg_weights_
-        scored: list[tuple[float, int, float, list[RuleResult], dict[str, float]]] = []
-        pos = 0
-        while pos < len(order):
-            block = order[pos:pos + chunk]
-            pos += chunk
-            block = block[upper[block] >= 0]
-            if len(block) == 0:
-                break
-            fz_raw = None
-            if use_fuzzy:
-                fz_raw = title_scores(need.text, [self.offers_[i].title for i in block])
-                sub = {k: v[block] for k, v in comps.items()}
-                sub["fuzzy"] = text.fuzzy_z(fz_raw)
-                rel_block = text.fuse(sub, index=block)
-            else:
-                rel_block = upper[block]
-            for j, i in enumerate(block):
-                parts = {k.removeprefix("raw_"): float(v[i]) for k, v in comps.items() if k.startswith("raw_")}
-                if fz_raw is not None:
-                    parts["fuzzy"] = float(fz_raw[j])
-                relevance = float(rel_block[j])
-                factor, results = apply_rules(need, self.offers_[i], ctx, self.rules)
-                if hard and any(r.hard for r in results):
-                    continue
-                scored.append((relevance * factor, int(i), relevance, results, parts))
-            scored.sort(key=lambda s: (-s[0], self.offers_[s[1]].offer_id, s[1]))
-            del scored[top_k:]
-            nxt = upper[order[pos]] if pos < len(order) else -1.0
-            if len(scored) >= top_k and scored[-1][0] >= nxt:
-                break
-        results = [RankedOffer(self.offers_[i], rank, score, rel, parts, rules, i)
-                   for rank, (score, i, rel, rules, parts) in enumerate(scored, 1)]
-        return Ranking(need, results, notes)
-
-    def score_all(self, need: NeedQuery, query_vector: np.ndarray | None = None) -> list[tuple[float, str]]:
-        """Brute force: the final score of every offer (the oracle for tests)."""
-        rel = self.text.score(need.text, query_vector)
-        ctx = RuleContext(read_hints(need.text), self.road_factor, self.distance_half_km)
-        out = []
-        for i, offer in enumerate(self.offers_):
-            factor, _ = apply_rules(need, offer, ctx, self.rules)
-            out.append((float(rel[i]) * factor, offer.offer_id))
-        return sorted(out, key=lambda s: (-s[0], s[1]))
+# The ranker (rules, exact top-k, learned stage) lives in matcher.ranker; these names stay importable from here.
+from matcher.ranker import RankedOffer, Ranker, Ranking  # noqa: E402,F401

@@ -18,7 +18,7 @@ from matcher.types import NeedQuery, OfferItem
 
 PASS, PENALTY, FAIL, UNKNOWN = "pass", "penalty", "fail", "unknown"
 FAIL_FACTOR = 0.35
-UNKNOWN_FACTOR = 0.97
+UNKNOWN_FACTOR = 1.0
 
 
 @dataclass(frozen=True)
@@ -136,7 +136,7 @@ def distance_rule(need: NeedQuery, offer: OfferItem, ctx: RuleContext) -> RuleRe
         return RuleResult("avstand", UNKNOWN, 1.0, "Behovets kommune er ukjent – avstand ikke sjekket")
     points = [v for v in offer.venues if v.lat is not None]
     if not points:
-        return RuleResult("avstand", UNKNOWN, 0.9, "Ingen kjent studiested – avstand ikke sjekket")
+        return RuleResult("avstand", UNKNOWN, UNKNOWN_FACTOR, "Ingen kjent studiested – avstand ikke sjekket")
     origin = (need.place.lat, need.place.lon)
     km, venue = min((haversine_km(origin, (v.lat, v.lon)) * ctx.road_factor, v.name) for v in points)
     if any(v.code == need.place.code for v in points):

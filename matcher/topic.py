@@ -66,3 +66,21 @@ def topic_text(text: str) -> str:
 def topic_or_text(text: str) -> str:
     """The subject words, or the whole text when it names no subject (something must be embedded)."""
     return topic_text(text) or fold(text)
+
+
+CARRIER = "opplæring i {}"
+
+
+def subject_text(text: str) -> str:
+    """What is embedded to group needs by subject: the subject words in a neutral carrier phrase, or the
+    whole text when it names no subject. The carrier puts keyword lists back into the shape of a request,
+    which the query side of the embedding model reads better (planted groups, ``benchmarks/cluster_quality.py``:
+    dev ARI 0.858 → 0.896, held-out 0.846 → 0.943; of three carriers tried on the dev sets this one won,
+    "kurs: …" lost).
+
+    >>> subject_text("Flere røktere skal ta fagbrev i akvakulturfaget.")
+    'opplæring i røktere akvakulturfaget'
+    """
+    subject = topic_text(text)
+    return CARRIER.format(subject) if subject else fold(text)
+

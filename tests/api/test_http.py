@@ -156,7 +156,7 @@ WRITE_ROLES = {
     ("POST", "/api/needs"): "broker", ("POST", "/api/needs/upload"): "broker",
     ("PATCH", "/api/needs/{need_id}"): "broker", ("POST", "/api/feedback"): "broker",
     ("POST", "/api/catalog/ingest"): "admin", ("POST", "/api/keys"): "admin",
-    ("DELETE", "/api/keys/{prefix}"): "admin",
+    ("DELETE", "/api/keys/{prefix}"): "admin", ("POST", "/api/ranker/train"): "admin",
 }
 READ_ONLY_POSTS = {("POST", "/api/match"), ("POST", "/api/demand/simulate")}
 

@@ -52,17 +52,20 @@ DECOYS = ["truckførerbevis", "brannvern", "kundeservice i butikk", "tegnspråk"
 DECOY_CONSTRAINT = "Lærlingene våre skal ta fagbrev på videregående nivå i {s}, helst på nett ved siden av jobb."
 
 
-def constraint_planted(per_topic: int = 4, seed: int = 0) -> tuple[list[str], list[int]]:
+def constraint_planted(per_topic: int = 4, seed: int = 0, *, subjects: dict = SUBJECTS, constraints: list = CONSTRAINTS,
+                       decoys: list = DECOYS, decoy_constraint: str | None = DECOY_CONSTRAINT
+                       ) -> tuple[list[str], list[int]]:
     """Needs whose groups share a subject (written differently) and decoys sharing only constraint words.
 
-    Labels: one per subject; each decoy its own label (it must stay out of every cluster)."""
+    Labels: one per subject; each decoy its own label from 100 (it must stay out of every cluster). A decoy
+    gets ``decoy_constraint``, or (None) constraint wording drawn like the groups'."""
     rnd = random.Random(seed)
     texts, labels = [], []
-    for label, (_, phrasings) in enumerate(sorted(SUBJECTS.items())):
+    for label, (_, phrasings) in enumerate(sorted(subjects.items())):
         for i in range(per_topic):
-            texts.append(rnd.choice(CONSTRAINTS).format(s=phrasings[i % len(phrasings)]))
+            texts.append(rnd.choice(constraints).format(s=phrasings[i % len(phrasings)]))
             labels.append(label)
-    for j, subject in enumerate(DECOYS):
-        texts.append(DECOY_CONSTRAINT.format(s=subject))
+    for j, subject in enumerate(decoys):
+        texts.append((decoy_constraint or rnd.choice(constraints)).format(s=subject))
         labels.append(100 + j)
     return texts, labels

@@ -7,7 +7,8 @@ from catalog.errors import InvalidNeedError, NotFittedError
 from matcher.convert import need_from_dict, offers_from_jsonl, read_jsonl
 from matcher.encode import CachedEncoder, MemoryCache
 from matcher.rank import Ranker, TextRelevance, Weights, lexical_evidence
-from matcher.types import NeedQuery
+from matcher.features import FEATURES
+from matcher.types import NeedQuery, OfferItem
 from tests.conftest import DEMO
 
 
@@ -169,3 +170,42 @@ def test_contexts_must_be_one_per_document(encoder):
         TextRelevance(encoder).fit(["a", "b"], contexts=["only one"])
     none_given = TextRelevance(encoder).fit(["a", "b"], contexts=[None, "  "])
     assert none_given.context_vectors_ is None and "context" not in none_given.leg_weights_
+
+
+@pytest.mark.parametrize("text, fields", [("Kurs i regnskap og bokføring", {}),
+                                          ("Fagbrev på nett ved siden av jobb, maks 15 studiepoeng",
+                                           {"level_min": "6", "delivery": ("online",)})])
+def test_offers_with_a_title_only_are_ranked_by_text_alone(demo_offers, encoder, text, fields):
+    """What a rule cannot check does not reorder: with title-only offers, `match` orders as text relevance."""
+    titles = [OfferItem(o.offer_id, o.title) for o in demo_offers]
+    r = Ranker(encoder).fit(titles)
+    need = NeedQuery(text, **fields)
+    ranked = [x.offer.offer_id for x in r.rank(need, 15).results]
+    relevance = r.text.score(text)
+    oracle = sorted(range(len(titles)), key=lambda i: (-relevance[i], titles[i].offer_id))[:15]
+    assert ranked == [titles[i].offer_id for i in oracle]
+
+
+class _ByTitleLength:
+    """A stand-in learned stage with a known order (longest title first): the ranker's contract, not a model."""
+
+    def predict(self, X):
+        return X[:, FEATURES.index("doc_words")]
+
+
+def test_the_learned_stage_reorders_the_hand_built_pool_and_keeps_scores(default_ranker, demo_needs, encoder):
+    learned = Ranker(encoder, learned=_ByTitleLength(), pool=20).fit(default_ranker.offers_,
+                                                                     default_ranker.text.vectors_)
+    for need in demo_needs[::9]:
+        pool = {x.offer.offer_id: x for x in learned.rank(need, 20, rerank=False).results}
+        top = learned.rank(need, 5).results
+        assert {x.offer.offer_id for x in top} <= set(pool)
+        values = [x.components["learned"] for x in top]
+        assert values == sorted(values, reverse=True)
+        assert [x.score for x in top] == [pool[x.offer.offer_id].score for x in top]
+        assert [x.rank for x in top] == [1, 2, 3, 4, 5]
+        oracle = sorted(pool.values(), key=lambda x: (-np.log1p(len(x.offer.passage().split())), x.offer.offer_id))
+        assert [x.offer.offer_id for x in top] == [x.offer.offer_id for x in oracle[:5]]
+    many = learned.rank_many(demo_needs[:6], 5)
+    assert [[x.offer.offer_id for x in r.results] for r in many] == \
+        [[x.offer.offer_id for x in learned.rank(n, 5).results] for n in demo_needs[:6]]

@@ -122,3 +122,15 @@ def test_rule_order_does_not_change_the_result():
         factor, results = apply_rules(need, o, CTX, perm)
         assert factor == pytest.approx(base, rel=1e-12)
         assert len(results) == len(RULES)
+
+
+@pytest.mark.parametrize("need_fields", [{}, {"level_min": "6", "max_credits": 15, "delivery": ("online",),
+                                               "start_after": dt.date(2026, 8, 1), "language": ("nb",)},
+                                          {"place": LYNGEN, "max_distance_km": 50}])
+@pytest.mark.parametrize("text", ["Kurs i regnskap", "Fagbrev på nett ved siden av jobb, maks 15 studiepoeng"])
+def test_a_rule_that_cannot_check_a_field_is_neutral(need_fields, text):
+    """An offer with a title only: every rule either passes or says it could not check, at factor 1."""
+    need = NeedQuery(text, **need_fields)
+    factor, results = apply_rules(need, OfferItem("x", "Regnskap"), RuleContext(read_hints(text)))
+    assert factor == 1.0
+    assert {r.status for r in results} <= {"pass", "unknown"}
