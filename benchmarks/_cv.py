@@ -1,9 +1,8 @@
 """Held-out measurement of every score-changing setting: leave-one-set-out and grouped K-fold by need.
 
-The legs of each evaluation set are computed once, with the lexical gate and the lexical confidence
-left open (``open_weights``); a configuration (fusion weights, hub correction, gate, confidence,
-absolute weight) is then applied as array operations (``config_scores``), so a grid of configurations
-costs seconds per set. Every configuration's per-query metrics are kept, and:
+The legs of each evaluation set are computed once; a configuration (fusion weights, phrase weight, hub
+correction, absolute weight, rules) is then applied as array operations (``config_scores``), so a grid
+of configurations costs seconds per set. Every configuration's per-query metrics are kept, and:
 
 * **leave-one-set-out**: for each set, the configuration with the best mean (MRR + nDCG@10) / 2 over
   the *other* sets is chosen and scored on the set left out;
@@ -25,13 +24,7 @@ from _eval import mrr, ndcg_at
 from matcher.link import top_k
 from matcher.rank import Calibration, Weights, fuse_z, leg_weights
 
-OPEN_GATE_MID = -1e3  # gate = sigmoid((z_dense - mid) / scale) = 1: the gate is off
 OBJECTIVE = "(MRR + nDCG@10) / 2"
-
-
-def open_weights(w: Weights) -> Weights:
-    """The same weights with the lexical gate and confidence off, so both can be applied later."""
-    return dataclasses.replace(w, lexical_gate_mid=OPEN_GATE_MID, lexical_conf_low=0.0, lexical_conf_high=0.0)
 
 
 @dataclass(frozen=True)
@@ -43,8 +36,6 @@ class Config:
     dense_long: float = 2.0
     lexical_long: float = 0.3
     hub: bool = True
-    gate: bool = True
-    conf: bool = True
     absolute: float = 0.3
     rules: bool = True  # the broker's rule factors (need→offer sets only)
     phrase: float = 0.0
@@ -55,12 +46,11 @@ class Config:
 
     def short(self) -> str:
         return (f"w=({self.dense:g},{self.lexical:g},{self.dense_long:g},{self.lexical_long:g}) "
-                f"hub={'on' if self.hub else 'off'} gate={'on' if self.gate else 'off'} "
-                f"conf={'on' if self.conf else 'off'} abs={self.absolute:g} phrase={self.phrase:g}"
+                f"hub={'on' if self.hub else 'off'} abs={self.absolute:g} phrase={self.phrase:g}"
                 + ("" if self.rules else " rules=off"))
 
 
-FLAGS = {"hub": False, "gate": False, "conf": False, "absolute": 0.0, "rules": False}
+FLAGS = {"hub": False, "absolute": 0.0, "rules": False}
 
 
 def grid(base: Config | None = None) -> list[Config]:
@@ -84,15 +74,7 @@ def config_scores(es, cfg: Config, base: Weights) -> np.ndarray:
     w = cfg.weights(base)
     source = es.comps if (cfg.hub or es.comps_plain is None) else es.comps_plain
     comps = {k: source[k] for k in ("dense", "raw_dense", "raw_lexical", "context", "fuzzy", "phrase") if k in source}
-    lexical = source["lexical"]
-    if cfg.gate and "dense" in source:
-        lexical = lexical / (1.0 + np.exp(-(source["dense"] - base.lexical_gate_mid) / base.lexical_gate_scale))
-    comps["lexical"] = lexical
-    if cfg.conf:
-        best = source["raw_lexical"].max(axis=-1, keepdims=True)
-        span = base.lexical_conf_high - base.lexical_conf_low
-        comps["lexical_conf"] = np.broadcast_to(np.clip((best - base.lexical_conf_low) / span, 0, 1),
-                                                lexical.shape).astype(np.float32)
+    comps["lexical"] = source["lexical"]
     present = {"dense", "lexical"} | ({"context"} if "context" in source else set()) | \
         ({"phrase"} if "phrase" in source and cfg.phrase > 0 else set())
     legs = leg_weights(es.docs, w, present, es.context_has)
@@ -171,8 +153,6 @@ def grouped_kfold(m: np.ndarray, folds: int = 5, seed: int = 0, allowed: np.ndar
 
 KNOBS = {  # knob → (description, its simple value)
     "hub": ("hub correction with the need bank", lambda c: not c.hub),
-    "gate": ("lexical lift gated by dense support", lambda c: not c.gate),
-    "conf": ("lexical leg ramped by the need's best n-gram overlap", lambda c: not c.conf),
     "absolute": ("absolute text similarity in relevance (0.3)", lambda c: c.absolute == 0.0),
     "long/short weights": ("separate weights for offers with a description (fixed at 1.5 / 0.6)",
                            lambda c: (c.dense_long, c.lexical_long) == (1.5, 0.6)),

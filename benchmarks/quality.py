@@ -5,7 +5,7 @@ Sets: the need→offer set (graded judgments over the real catalog, with the bro
 linking sets (text only).
 
 The headline table is **held out** (``benchmarks/_cv.py``): every score-changing setting (fusion weights,
-hub correction, lexical gate and confidence, absolute weight) is chosen on the other sets
+hub correction, absolute weight, phrase weight, rule factors) is chosen on the other sets
 (leave-one-set-out) or, within the need→offer set, on the other needs (grouped 5-fold by need), and
 scored on what was left out. Beside it: the in-sample numbers of the current settings and every single
 leg. Then the ablation: the same cross-validation with each knob fixed at its simple value. Last, the
@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _cv import (  # noqa: E402,I001
-    Config, ablation, config_scores, grid, grouped_kfold, leave_one_set_out, metric_table, open_weights, per_query,
+    Config, ablation, config_scores, grid, grouped_kfold, leave_one_set_out, metric_table, per_query,
 )
 from _eval import SHARED, concept_descriptions, evaluate, read_qrels  # noqa: E402
 
@@ -136,7 +136,7 @@ def compute_components(es: EvalSet, encoder, weights: Weights, hubs: HubCorrecti
     correction (settings) on need sets, with the uncorrected fusion kept for comparison."""
     es.vectors = encoder.encode_queries(es.docs) if es.symmetric else encoder.encode_passages(es.docs)
     es.query_vectors = encoder.encode_queries(es.queries)
-    every_leg = open_weights(dataclasses.replace(weights, dense=1, lexical=1, title=1, fuzzy=1, phrase=1))
+    every_leg = dataclasses.replace(weights, dense=1, lexical=1, title=1, fuzzy=1, phrase=1)
     set_hubs = hubs if es.needs else None
     rel = TextRelevance(encoder, every_leg, hubs=set_hubs).fit(es.docs, es.titles, es.vectors, contexts=es.contexts)
     es.context_has = rel.context_has_
@@ -162,7 +162,7 @@ def rrf(*score_mats: np.ndarray, k: int = 60) -> np.ndarray:
 
 def settings_config(weights: Weights, calibration: Calibration, hubs: HubCorrection | None) -> Config:
     return Config(weights.dense, weights.lexical, weights.dense_long, weights.lexical_long, hubs is not None,
-                  True, True, calibration.absolute_weight, True, weights.phrase)
+                  calibration.absolute_weight, True, weights.phrase)
 
 
 def fused(es: EvalSet, w: Weights, cfg: Config, *, plain: bool = False) -> np.ndarray:

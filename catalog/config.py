@@ -43,23 +43,18 @@ class Settings(BaseSettings):
     )
     embedding_threads: int = Field(default=2, ge=1, le=64)
     embedding_batch_size: int = Field(default=32, ge=1, le=4096)
-    # --- ranking: fusion weights on per-query z-scores (see benchmarks/quality.py) ---
-    weight_dense: float = Field(default=1.5, ge=0, description="Embeddings, offers with a title or a short text")
-    weight_lexical: float = Field(default=1.0, ge=0, description="Char n-gram TF-IDF, offers with a short text")
+    # --- ranking: fusion weights on per-query z-scores, chosen by cross-validation over the four shared sets
+    # (benchmarks/quality.py: held-out table and knob ablation in the README) ---
+    weight_dense: float = Field(default=1.0, ge=0, description="Embeddings, offers with a title or a short text")
+    weight_lexical: float = Field(default=0.5, ge=0, description="Char n-gram TF-IDF, offers with a short text")
     weight_dense_long: float = Field(default=2.0, ge=0, description="Embeddings, offers with a description")
     weight_lexical_long: float = Field(default=0.3, ge=0, description="Char n-gram TF-IDF, offers with a description")
     weight_title: float = Field(default=0.0, ge=0, description="Char n-gram TF-IDF on titles alone")
     weight_fuzzy: float = Field(default=0.0, ge=0, description="rapidfuzz title match")
     weight_context: float = Field(default=3.0, ge=0, description="Embeddings of a document's context text where the "
                                   "corpus has one (an occupation concept's description in label linking)")
-    weight_phrase: float = Field(default=0.0, ge=0, description="A title that carries the need's key terms whole "
+    weight_phrase: float = Field(default=1.0, ge=0, description="A title that carries the need's key terms whole "
                                  "(matcher.phrases), as a leg; chosen by cross-validation (benchmarks/quality.py)")
-    lexical_gate_mid: float = Field(default=-1.0, description="Dense z-score at which an offer gets half its lexical lift")
-    lexical_gate_scale: float = Field(default=1.0, gt=0, description="Width of that gate (dense z-score units)")
-    lexical_conf_low: float = Field(default=0.12, ge=0, le=1, description="Best char n-gram cosine of a need below "
-                                    "which its lexical leg counts for nothing (shared function words only)")
-    lexical_conf_high: float = Field(default=0.22, ge=0, le=1, description="Best char n-gram cosine from which the "
-                                     "lexical leg counts in full")
     absolute_weight: float = Field(default=0.3, ge=0, le=1, description="Share of text similarity (not standing out "
                                    "in the catalog) in relevance; keeps coverage thresholds stable across catalogs")
     hub_correction: bool = Field(default=True, description="Lower offers that resemble every need of the need "

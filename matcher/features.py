@@ -15,7 +15,7 @@ from matcher.rules import UNKNOWN
 RULE_NAMES = ("nivå", "omfang", "avstand", "levering", "oppstart", "språk")
 FEATURES = (
     "relevance", "score", "rules_factor", "z_dense", "raw_dense", "raw_lexical", "dense_pct", "lexical_pct",
-    "relevance_pct", "lexical_conf", "fuzzy_title", "title_full", "title_part", "phrase_in_title", "need_terms",
+    "relevance_pct", "fuzzy_title", "title_full", "title_part", "phrase_in_title", "need_terms",
     "doc_words", "title_only", "unknown_rules",
     *(f"rule_{r}" for r in RULE_NAMES),
 )
@@ -54,7 +54,6 @@ def candidate_features(need_text: str, pool: list, comps: dict[str, np.ndarray])
     out[:, col["dense_pct"]] = _percentile(raw_dense)
     out[:, col["lexical_pct"]] = _percentile(raw_lexical)
     out[:, col["relevance_pct"]] = _percentile(relevance)
-    out[:, col["lexical_conf"]] = comps["lexical_conf"][idx] if "lexical_conf" in comps else 1.0
     titles = [r.offer.title for r in pool]
     out[:, col["fuzzy_title"]] = title_scores(need_text, titles)
     terms = key_terms(need_text)

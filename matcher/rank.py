@@ -30,25 +30,20 @@ class Weights:
     more) get ``dense_long`` / ``lexical_long``: embeddings read prose well, while character n-grams
     are the better evidence on title-only offers (measured on the development sets)."""
 
-    dense: float = 1.5
-    lexical: float = 1.0
+    dense: float = 1.0
+    lexical: float = 0.5
     title: float = 0.0
     fuzzy: float = 0.0
     dense_long: float = 2.0
     lexical_long: float = 0.3
     long_words: int = 8
-    lexical_gate_mid: float = -1.0
-    lexical_gate_scale: float = 1.0
-    lexical_conf_low: float = 0.12
-    lexical_conf_high: float = 0.22
     context: float = 3.0
-    phrase: float = 0.0
+    phrase: float = 1.0
 
     def as_dict(self) -> dict[str, object]:
         return {"dense": self.dense, "lexical": self.lexical, "title": self.title, "fuzzy": self.fuzzy,
                 "dense_long": self.dense_long, "lexical_long": self.lexical_long,
-                "lexical_gate": (self.lexical_gate_mid, self.lexical_gate_scale),
-                "lexical_conf": (self.lexical_conf_low, self.lexical_conf_high), "context": self.context,
+                "context": self.context,
                 "phrase": self.phrase}
 
     @classmethod
@@ -56,8 +51,6 @@ class Weights:
         """From the ``MEGLER_*`` settings (any object with those attributes)."""
         return cls(dense=st.weight_dense, lexical=st.weight_lexical, title=st.weight_title, fuzzy=st.weight_fuzzy,
                    dense_long=st.weight_dense_long, lexical_long=st.weight_lexical_long,
-                   lexical_gate_mid=st.lexical_gate_mid, lexical_gate_scale=st.lexical_gate_scale,
-                   lexical_conf_low=st.lexical_conf_low, lexical_conf_high=st.lexical_conf_high,
                    context=st.weight_context, phrase=st.weight_phrase)
 
 
@@ -118,33 +111,15 @@ PHRASE_Z = 3.0  # a title carrying all the need's key terms counts like a 3-sigm
 DEFAULT = object()  # "the ranker's own learned stage" (None means: none)
 
 
-def lexical_evidence(z_lexical: np.ndarray, raw_lexical: np.ndarray, z_dense: np.ndarray | None,
-                     weights: Weights) -> tuple[np.ndarray, np.ndarray]:
-    """How much the character n-gram leg may say, per query and document (pure; rows are queries).
+def lexical_evidence(z_lexical: np.ndarray) -> np.ndarray:
+    """The character n-gram leg as evidence (pure): only overlap counts — a document sharing fewer n-grams
+    than average is not pushed down (paraphrases with no shared words are often the right offer).
 
-    Three measured corrections to plain z-score fusion:
-
-    * only overlap counts as evidence: a document sharing fewer n-grams than average is not pushed
-      down (paraphrases with no shared words are often the right offer);
-    * a document's lexical lift is scaled by sigmoid((z_dense - mid) / scale): shared n-grams lift an
-      offer the embedding finds at least plausible, not one about something else ("håndtere gjester"
-      vs "håndtering av rengjøringsmidler");
-    * the leg's weight for a query ramps from 0 to 1 as its best raw cosine over the corpus goes from
-      ``lexical_conf_low`` to ``lexical_conf_high``: when no document shares more than function-word
-      n-grams with the need, the lexical ranking is noise.
-
-    Returns (evidence, confidence), both shaped like ``z_lexical`` (confidence is broadcast).
+    Two further corrections were measured and removed: scaling the lift by the embedding's support (a
+    sigmoid gate on the dense z-score) and ramping the leg in with a need's best n-gram overlap. Under
+    cross-validation neither raised the held-out numbers (``benchmarks/quality.py``, the knob table).
     """
-    z = np.asarray(z_lexical, np.float32)
-    evidence = np.maximum(z, 0.0)
-    if z_dense is not None:
-        gate = 1.0 / (1.0 + np.exp(-(np.asarray(z_dense, np.float32) - weights.lexical_gate_mid)
-                                   / weights.lexical_gate_scale))
-        evidence = evidence * gate
-    best = np.asarray(raw_lexical, np.float32).max(axis=-1, keepdims=True)
-    span = weights.lexical_conf_high - weights.lexical_conf_low
-    conf = np.clip((best - weights.lexical_conf_low) / span, 0.0, 1.0) if span > 0 else np.ones_like(best)
-    return evidence.astype(np.float32), np.broadcast_to(conf.astype(np.float32), z.shape)
+    return np.maximum(np.asarray(z_lexical, np.float32), 0.0)
 
 
 def leg_weights(docs: list[str], weights: Weights, present: set[str],
@@ -175,8 +150,6 @@ def fuse_z(comps: dict[str, np.ndarray], legs: dict[str, np.ndarray], calibratio
     weight_sum: np.ndarray | float = 0.0
     for leg, weights in legs.items():
         w = weights[index]
-        if leg == "lexical" and "lexical_conf" in comps:
-            w = w * comps["lexical_conf"]
         if leg in comps:
             total = total + w * comps[leg]
         elif leg == "fuzzy" and fuzzy_bound:
@@ -324,8 +297,7 @@ class TextRelevance:
                 offset = self.hub_offsets_.get(leg)
                 comps[leg] = zscore(values) if offset is None else zscore(values - offset, spread=values)
         if "lexical" in comps:
-            comps["lexical"], comps["lexical_conf"] = lexical_evidence(
-                comps["lexical"], comps["raw_lexical"], comps.get("dense"), self.weights)
+            comps["lexical"] = lexical_evidence(comps["lexical"])
         return comps
 
     def components(self, query: str, query_vector: np.ndarray | None = None,
