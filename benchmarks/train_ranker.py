@@ -50,7 +50,9 @@ def judged_sets(register) -> dict:
 
     def no_overlap():
         d = json.loads((SHARED / "eval/no_overlap_30.json").read_text(encoding="utf-8"))
-        offers = [OfferItem(c["id"], c["text"]) for c in d["courses"]]
+        parts = [c["text"].split(". ", 1) for c in d["courses"]]  # written "Title. Description."
+        offers = [OfferItem(c["id"], p[0], description=p[1] if len(p) > 1 else None)
+                  for c, p in zip(d["courses"], parts, strict=True)]
         needs = [NeedQuery(n["text"], need_id=n["id"]) for n in d["needs"]]
         return offers, needs, {n["id"]: {n["id"]: 1} for n in d["needs"]}, 1
 

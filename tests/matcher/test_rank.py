@@ -6,8 +6,8 @@ from hypothesis import strategies as st
 from catalog.errors import InvalidNeedError, NotFittedError
 from matcher.convert import need_from_dict, offers_from_jsonl, read_jsonl
 from matcher.encode import CachedEncoder, MemoryCache
-from matcher.rank import Ranker, TextRelevance, Weights, lexical_evidence
 from matcher.features import FEATURES
+from matcher.rank import Ranker, TextRelevance, Weights, lexical_evidence
 from matcher.types import NeedQuery, OfferItem
 from tests.conftest import DEMO
 

@@ -4,8 +4,17 @@ import itertools
 import pytest
 
 from matcher.hints import Hints, read_hints
-from matcher.rules import RULES, RuleContext, apply_rules, credits_rule, delivery_rule, distance_rule, language_rule, \
-    level_rule, start_rule
+from matcher.rules import (
+    RULES,
+    RuleContext,
+    apply_rules,
+    credits_rule,
+    delivery_rule,
+    distance_rule,
+    language_rule,
+    level_rule,
+    start_rule,
+)
 from matcher.types import NeedQuery, OfferItem, Place
 
 LYNGEN = Place("5536", "Lyngen", 69.58, 20.22)
