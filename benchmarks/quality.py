@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _cv import (  # noqa: E402,I001
-    Config, ablation, config_scores, grid, grouped_kfold, leave_one_set_out, metric_table, per_query,
+    OBJECTIVE, Config, ablation, config_scores, grid, grouped_kfold, leave_one_set_out, metric_table, per_query,
 )
 from _eval import SHARED, concept_descriptions, evaluate, read_qrels  # noqa: E402
 
@@ -216,7 +216,7 @@ def held_out_report(sets: list[EvalSet], weights: Weights, current: Config, save
                 for name, scores in methods(es, weights, current).items() if name in SINGLE_LEGS}
         np.savez_compressed(save, configs=np.array([json.dumps(dataclasses.asdict(c)) for c in configs]),
                             **{f"set:{k}": v for k, v in table.items()}, **legs)
-    print(f"\n## Held out ({len(configs)} configurations, {time.perf_counter() - t:.0f} s; chosen by {OBJ})\n")
+    print(f"\n## Held out ({len(configs)} configurations, {time.perf_counter() - t:.0f} s; chosen by {OBJECTIVE})\n")
     loso = leave_one_set_out(table)
     dev = next((es.name for es in sets if es.name.startswith("need→offer")), None)
     cur = configs.index(current)
@@ -241,9 +241,6 @@ def held_out_report(sets: list[EvalSet], weights: Weights, current: Config, save
     for r in ablation(table, configs, dev):
         print(f"| {r['variant']} | {r['loso_MRR']:.3f} | {r['loso_nDCG']:.3f} | {r.get('kfold_MRR', float('nan')):.3f} "
               f"| {r.get('kfold_nDCG', float('nan')):.3f} |")
-
-
-OBJ = "(MRR + nDCG@10) / 2"
 
 
 def main() -> None:

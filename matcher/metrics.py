@@ -1,8 +1,23 @@
 """Ranking metrics against graded judgments (TREC qrels): nDCG@k with gain 2^g − 1, MRR and Recall@k
-counting grades ≥ ``min_grade``. Pure functions; the benchmarks and ``megler train`` share them."""
+counting grades ≥ ``min_grade``, and the qrels reader. The benchmarks and ``megler train`` share them."""
 from __future__ import annotations
 
 import math
+from pathlib import Path
+
+
+def read_qrels(path: Path) -> dict[str, dict[str, int]]:
+    """TREC qrels (``query_id 0 doc_id grade`` per line; blank lines skipped) as query → doc → grade.
+    Raises ValueError naming the file and line of a line that is not of that shape."""
+    qrels: dict[str, dict[str, int]] = {}
+    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        parts = line.split()
+        if not parts:
+            continue
+        if len(parts) < 4 or not parts[3].lstrip("-").isdigit():
+            raise ValueError(f"{Path(path).name} line {n}: found {line!r}; allowed: query_id 0 doc_id grade")
+        qrels.setdefault(parts[0], {})[parts[2]] = int(parts[3])
+    return qrels
 
 
 def ndcg_at(ranked: list[str], rels: dict[str, int], k: int = 10) -> float:

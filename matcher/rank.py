@@ -108,7 +108,6 @@ def zscore(x: np.ndarray, spread: np.ndarray | None = None) -> np.ndarray:
 
 LEGS = ("dense", "lexical", "title", "fuzzy", "context", "phrase")
 PHRASE_Z = 3.0  # a title carrying all the need's key terms counts like a 3-sigma standout (matcher.phrases)
-DEFAULT = object()  # "the ranker's own learned stage" (None means: none)
 
 
 def lexical_evidence(z_lexical: np.ndarray) -> np.ndarray:

@@ -16,10 +16,11 @@ from matcher.encode import Encoder
 from matcher.fuzzy import title_scores
 from matcher.hints import read_hints
 from matcher.hubness import HubCorrection
-from matcher.rank import DEFAULT, Calibration, TextRelevance, Weights
+from matcher.rank import Calibration, TextRelevance, Weights
 from matcher.rules import RULES, RuleContext, RuleResult, apply_rules
 from matcher.types import NeedQuery, OfferItem
 
+DEFAULT = object()  # "the ranker's own learned stage" (None means: none)
 
 @dataclass
 class RankedOffer:
@@ -137,12 +138,12 @@ class Ranker:
 
         ranking = self._hand_built(need, comps, max(top_k, self.pool), hard, allowed, chunk, notes)
         pool = ranking.results
-        learned = model.predict(candidate_features(need.text, pool, comps))
-        order = sorted(range(len(pool)), key=lambda j: (-learned[j], pool[j].offer.offer_id, pool[j].index))
+        values = model.predict(candidate_features(need.text, pool, comps))
+        order = sorted(range(len(pool)), key=lambda j: (-values[j], pool[j].offer.offer_id, pool[j].index))
         results = []
         for rank, j in enumerate(order[:top_k], 1):
             r = pool[j]
-            results.append(RankedOffer(r.offer, rank, r.score, r.relevance, {**r.components, "learned": float(learned[j])},
+            results.append(RankedOffer(r.offer, rank, r.score, r.relevance, {**r.components, "learned": float(values[j])},
                                        r.rules, r.index))
         return Ranking(need, results, notes)
 

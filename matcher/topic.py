@@ -23,7 +23,7 @@ _CREDITS = (r"(?:(?:maks|maksimalt|inntil|opp til|høgst|høyst|under|max|at mos
             r"dager|dagar|uker|veker|kveldar|kvelder)\b")
 _LEVEL = r"(?:på |pa )?(?:\w+ )?nivå\b|nkr ?\d(?:[.,]\d)?|nivå ?\d"
 _TIMING = (r"(?:(?:til|fra|frå|innen|innan|før|etter)\s+)?(?:høsten|hausten|våren|vinteren|sommaren|sommeren|"
-           r"neste år|neste år|i år|snarest|så snart som mulig|så snart som mogleg)(?:\s+\d{4})?")
+           r"neste år|i år|snarest|så snart som mulig|så snart som mogleg)(?:\s+\d{4})?")
 # A constraint found inside a word takes the whole word ("kveldskurs", "fagbrevet", "samlingsbaserte").
 _CONSTRAINT = re.compile(r"\b\w*(?:" + "|".join(f"(?:{p})" for p in (_CREDITS, _ONLINE, _FLEX, _UPPER_SECONDARY,
                                                                       _FAGSKOLE, _MASTER, _HIGHER, _LEVEL, _TIMING))
@@ -34,18 +34,18 @@ FILLER = frozenset("""
 og i på pa til for av med som er det de vi at en et ein eit å om må ma har kan skal vil ønsker ønskjer ønsket
 trenger treng trengs trenge behov behovet kurs kurset kursing opplæring opplæringa opplæringen kompetanse
 kompetansen kunnskap kunnskaper lære læra lærer ta tek teke tar få får fått bli blir gjerne helst også òg
-ikke ikkje ikkje nye ny nytt alle flere fleire mange noen nokre noe noko mer meir mest litt god godt bedre betre
+ikke ikkje nye ny nytt alle flere fleire mange noen nokre noe noko mer meir mest litt god godt bedre betre
 ansatte ansette tilsette medarbeidere medarbeidarar arbeidstakere arbeidstakarar folk personer personar
 lærling lærlinger lærlingar lærlingene lærlingane ufaglærte ufaglærde ufaglært ufaglærd unge voksne vaksne
 me meg eg jeg du våre vår vårt vårs sine sin sitt deres dykkar oss dei dem dere dykk hos mens medan der her slik sånn så
-en to tre fire fem seks sju syv åtte ni ti elleve tolv femten tjue
+to tre fire fem seks sju syv åtte ni ti elleve tolv femten tjue
 over semester semestre semesteret år året uke uker veke veker måned månader
 kort korte kortare kortere lokalt lokal lokale raskt fort
 formell formelt formelle kortkurs kveldskurs dagskurs grunnkurs innføring innføringskurs videre vidare
 utdanning utdanninga utdanningen etterutdanning etter bedriften bedrifta verksemda virksomheten firmaet
-kommunen kommunen avdelingen avdelinga arbeidsplassen jobb jobben jobbe arbeid arbeidet stillingen
-om de det dette denne disse desse slik at fordi når når kva hva hvordan korleis samt eller enn enn
-the and for to of in our we need needs training course courses staff with be is are on at a an who want
+kommunen avdelingen avdelinga arbeidsplassen jobb jobben jobbe arbeid arbeidet stillingen
+dette denne disse desse fordi når kva hva hvordan korleis samt eller enn
+the and of in our we need needs training course courses staff with be is are on a an who want
 employees workers people learn learning some more all new their they them us by as it this that
 """.split())
 _WORD = re.compile(r"[^\W\d_][\w\-]*", re.UNICODE)

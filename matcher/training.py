@@ -120,10 +120,16 @@ def balanced(pools: Pools, needs: np.ndarray, cap: int, seed: int) -> np.ndarray
     return np.array(sorted(keep), np.int64)
 
 
-def _fit(model_factory, pools: Pools, needs: np.ndarray, cap: int, seed: int):
+def _fit(model_factory, pools: Pools, needs: np.ndarray, cap: int, seed: int, report: dict | None = None):
     needs = balanced(pools, needs, cap, seed)
     rows = np.flatnonzero(np.isin(pools.query, needs))
-    return model_factory().fit(pools.X[rows], pools.y[rows], pools.query[rows])
+    return model_factory().fit(pools.X[rows], pools.y[rows], pools.query[rows], report=report)
+
+
+def fit_all(pools: Pools, model_factory, *, cap: int = 300, seed: int = 0, report: dict | None = None):
+    """The model to install: fitted on every need (at most ``cap`` per set) exactly as each fold's model in
+    ``cross_validate`` is, so the installed model is the one the held-out numbers speak for."""
+    return _fit(model_factory, pools, np.arange(len(pools.need_ids)), cap, seed, report)
 
 
 def cross_validate(pools: Pools, model_factory, *, folds: int = 5, seed: int = 0, cap: int = 300) -> dict:
