@@ -80,7 +80,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         import anyio.to_thread
-
         from threadpoolctl import threadpool_limits
 
         # CPU-bound handlers: a few threads per process beat forty threads fighting over the GIL, and
@@ -116,9 +115,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                              503: {"model": errors_model(), "description": "Over the request time budget"}})
     app.state.settings = settings
     errors.install(app)
-    from api.routes import catalog, demand, keys, matches, needs, offers, ranker, system
+    from api.routes import catalog, codes, demand, keys, matches, needs, offers, ranker, system
 
-    for module in (system, offers, needs, matches, demand, catalog, keys, ranker):
+    for module in (system, offers, needs, matches, demand, catalog, keys, ranker, codes):
         app.include_router(module.router)
     from api import web
 

@@ -68,13 +68,18 @@ def cli(ctx: click.Context, db: str | None) -> None:
 @click.option("--adapter", help="Force an adapter: interchange, xcri_cap, elm, or a plugin's name.")
 @click.option("--mapping", help="Mapping file for a provider's own export (or a built-in mapping's name).")
 @click.option("--full", is_flag=True, help="A full re-feed: records of this source missing from the file are retired.")
+@click.option("--tag/--no-tag", default=True, show_default=True,
+              help="Suggest STYRK/NUS/SN2007 codes for new and changed records (needs the text model).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_context
 @user_errors
-def ingest(ctx, path, kind, source, adapter, mapping, full, as_json):
+def ingest(ctx, path, kind, source, adapter, mapping, full, tag, as_json):
     """Ingest a catalog or needs file (interchange v1 JSONL/CSV, XCRI-CAP, ELM, or mapped export)."""
-    report = _broker(ctx).ingest(path, kind=kind, source=source, adapter=adapter, mapping=mapping, full=full)
+    broker = _broker(ctx)
+    report = broker.ingest(path, kind=kind, source=source, adapter=adapter, mapping=mapping, full=full)
     d = report.as_dict()
+    if tag:
+        d["tagged"] = broker.codes.tag()[report.kind]
     if as_json:
         click.echo(json.dumps(d, ensure_ascii=False))
         return
@@ -82,8 +87,12 @@ def ingest(ctx, path, kind, source, adapter, mapping, full, as_json):
     for key in ("read", "created", "updated", "unchanged", "retired", "linked", "warnings", "quarantined",
                 "duplicates"):
         click.echo(f"  {key:<12}{d[key]:>8}")
+    if "tagged" in d:
+        click.echo(f"  {'tagged':<12}{d['tagged']:>8}")
     for field, n in d["quarantine_reasons"].items():
         click.echo(f"  karantene: {field}: {n}")
+    for field, n in d.get("warning_reasons", {}).items():
+        click.echo(f"  advarsel: {field}: {n}")
 
 
 @cli.command()
@@ -109,10 +118,19 @@ def quarantine(ctx, source, limit, as_json):
 # ---------------------------------------------------------------- reference data
 @cli.group()
 def reference():
-    """Municipality register: import SSB Klass lists, code changes, centrality and postcodes."""
+    """Reference data: classifications (STYRK-08, SN2007, NUS2000, ESCO) and the municipality register."""
 
 
 @reference.command("import")
+@click.option("--styrk", type=click.Path(exists=True, dir_okay=False), help="STYRK-08 code list (SSB Klass CSV).")
+@click.option("--sn2007", type=click.Path(exists=True, dir_okay=False), help="SN2007 code list (SSB Klass CSV).")
+@click.option("--nus", type=click.Path(exists=True, dir_okay=False), help="NUS2000 code list (SSB Klass CSV).")
+@click.option("--esco-occupations", type=click.Path(exists=True, dir_okay=False), help="ESCO occupations CSV.")
+@click.option("--esco-skills", type=click.Path(exists=True, dir_okay=False), help="ESCO skills CSV.")
+@click.option("--job-titles", type=click.Path(exists=True, dir_okay=False),
+              help="NAV job titles per STYRK code (yrkeskode;yrkesbetegnelse): extra words for the tagger.")
+@click.option("--version", "code_version", help="Version label for the classifications imported (default: from "
+              "the file's content; the same content is never imported twice).")
 @click.option("--municipalities", type=click.Path(exists=True), help="Klass 131 code list (CSV or JSON).")
 @click.option("--changes", type=click.Path(exists=True), help="Klass 131 code changes (CSV or JSON).")
 @click.option("--centrality", type=click.Path(exists=True), help="Klass 131→128 correspondence (CSV or JSON).")
@@ -121,12 +139,21 @@ def reference():
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 @user_errors
-def reference_import(ctx, municipalities, changes, centrality, postcodes, historic, as_json):
+def reference_import(ctx, styrk, sn2007, nus, esco_occupations, esco_skills, job_titles, code_version,
+                     municipalities, changes, centrality, postcodes, historic, as_json):
+    """Import classifications (a new version keeps the old codes resolvable) and municipality lists."""
     import catalog.reference as ref
 
     broker = _broker(ctx)
+    files = {k: v for k, v in (("styrk", styrk), ("sn2007", sn2007), ("nus", nus),
+                               ("esco_occupations", esco_occupations), ("esco_skills", esco_skills)) if v}
+    counts: dict[str, int] = {}
+    if files or job_titles:
+        counts.update(broker.codes.import_files(files, version=code_version, job_titles=job_titles))
+    if not any((municipalities, changes, centrality, postcodes, historic)):
+        click.echo(json.dumps(counts) if as_json else "\n".join(f"{k}: {v}" for k, v in counts.items()))
+        return
     register = broker.register
-    counts = {}
     if changes:
         counts["changes"] = ref.apply_klass_changes(register, ref.read_klass_changes(changes))
     if municipalities:
@@ -413,24 +440,41 @@ def demand_simulate(ctx, title, outcomes, level, credits, credit_unit, delivery,
     _emit(data, as_json, text)
 
 
+BY_CHOICE = click.Choice(["county", "municipality", "centrality", "industry", "styrk", "sn2007", "nus"])
+
+
+def code_filters(fn):
+    """--level and the code filters shared by `demand monitor` and `stats`."""
+    for opt in (click.option("--level", type=click.IntRange(1, 4), help="Hierarchy level for --by styrk (1–4), "
+                             "sn2007 (1 section, 2 division) or nus (1 field, 2 group); default the deepest."),
+                click.option("--styrk", "f_styrk", help="Only needs with this STYRK-08 code or one below it."),
+                click.option("--sn2007", "f_sn2007", help="Only needs in this SN2007 section or division."),
+                click.option("--nus", "f_nus", help="Only needs with this NUS code or field.")):
+        fn = opt(fn)
+    return fn
+
+
 @demand.command("monitor")
-@click.option("--by", type=click.Choice(["county", "municipality", "centrality", "industry"]), default="county",
-              show_default=True)
+@click.option("--by", type=BY_CHOICE, default="county", show_default=True)
 @click.option("--period", type=click.Choice(["month", "quarter", "year", "all"]), default="quarter", show_default=True)
 @click.option("--public", is_flag=True, help="Suppress groups with fewer firms than the public minimum.")
+@code_filters
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 @user_errors
-def demand_monitor(ctx, by, period, public, as_json):
+def demand_monitor(ctx, by, period, public, level, f_styrk, f_sn2007, f_nus, as_json):
     """Needs reported, matched, shortlisted, enrolled and unmet, per group and period."""
-    rows = _broker(ctx).demand.monitor(by=by, period=period, public=public)
+    where = {"styrk": f_styrk, "sn2007": f_sn2007, "nus": f_nus}
+    rows = _broker(ctx).demand.monitor(by=by, period=period, public=public, level=level, where=where)
 
     def text(rows):
-        click.echo(f"{by:<24}{'periode':<10}{'virks.':>7}{'meldt':>7}{'match':>7}{'kortl.':>7}{'påmeldt':>8}{'udekket':>8}")
+        w = 44 if by in ("styrk", "sn2007", "nus") else 24
+        click.echo(f"{by:<{w}}{'periode':<10}{'virks.':>7}{'meldt':>7}{'match':>7}{'kortl.':>7}{'påmeldt':>8}"
+                   f"{'udekket':>8}")
         for r in rows:
             cells = ["–" if r[k] is None else str(r[k]) for k in ("firms", "reported", "matched", "shortlisted",
                                                                     "enrolled", "unmet")]
-            click.echo(f"{str(r['group'])[:23]:<24}{r['period']:<10}{cells[0]:>7}{cells[1]:>7}{cells[2]:>7}"
+            click.echo(f"{str(r['group'])[:w - 1]:<{w}}{r['period']:<10}{cells[0]:>7}{cells[1]:>7}{cells[2]:>7}"
                        f"{cells[3]:>7}{cells[4]:>8}{cells[5]:>8}")
     _emit(rows, as_json, text)
 
@@ -490,15 +534,16 @@ def train(ctx, qrels, needs_file, min_grade, organisation, install, as_json):
 
 
 @cli.command()
-@click.option("--by", type=click.Choice(["county", "municipality", "centrality", "industry"]), default="county",
-              show_default=True)
+@click.option("--by", type=BY_CHOICE, default="county", show_default=True)
 @click.option("--period", type=click.Choice(["month", "quarter", "year", "all"]), default="quarter", show_default=True)
+@code_filters
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 @user_errors
-def stats(ctx, by, period, as_json):
+def stats(ctx, by, period, level, f_styrk, f_sn2007, f_nus, as_json):
     """Public statistics: like `demand monitor --public` (small groups suppressed)."""
-    ctx.invoke(demand_monitor, by=by, period=period, public=True, as_json=as_json)
+    ctx.invoke(demand_monitor, by=by, period=period, public=True, level=level, f_styrk=f_styrk, f_sn2007=f_sn2007,
+               f_nus=f_nus, as_json=as_json)
 
 
 # ---------------------------------------------------------------- API keys and the server

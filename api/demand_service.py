@@ -15,13 +15,18 @@ from sqlalchemy import func, select
 
 from api.scope import ALL, Scope
 from catalog.errors import InvalidNeedError, NotFoundError
+from catalog.reference import codes as C
 from catalog.schema import validate_offer
+from catalog.store.codes import item_codes, primary_code
 from catalog.store.models import Feedback, Need, Offer
 from matcher import demand as D
 from matcher.convert import need_query_from_row, offer_item
 from matcher.topic import subject_text
 
 FEEDBACK_STATUSES = ("shortlisted", "rejected", "enrolled")
+MONITOR_BY = ("county", "municipality", "centrality", "industry", "styrk", "sn2007", "nus")
+GROUP_SCHEMES = (C.STYRK, C.SN2007, C.NUS)
+CODE_LEVELS = {C.STYRK: 4, C.SN2007: 2, C.NUS: 2}  # deepest grouping level per scheme
 
 
 class DemandService:
@@ -34,17 +39,22 @@ class DemandService:
     # ---------------------------------------------------------------- inputs
     def needs(self, scope: Scope = ALL) -> list[D.DemandNeed]:
         register = self.broker.register
+        minimum = self.settings.code_min_confidence
         out = []
         with self.broker.sessions() as s:
             q = scope.needs(select(Need).where(Need.status != "closed").order_by(Need.id))
-            for row in s.scalars(q):
+            rows = s.scalars(q).all()
+            tags = item_codes(s, "need", [r.id for r in rows])
+            for row in rows:
+                codes = {scheme: c.code for scheme in GROUP_SCHEMES
+                         if (c := primary_code(tags.get(row.id, []), scheme, min_confidence=minimum))}
                 m = register.municipalities.get(row.municipality_code) if row.municipality_code else None
                 reported = row.reported_at or row.created_at.date()
                 out.append(D.DemandNeed(
                     query=need_query_from_row(row, register), company=row.company, org_number=row.org_number,
                     county=m.county_name.split(" - ")[0] if m and m.county_name else None,
                     centrality=m.centrality if m else None, industry=row.industry,
-                    reported_at=reported.isoformat(), key=row.id, organisation=row.organisation))
+                    reported_at=reported.isoformat(), key=row.id, organisation=row.organisation, codes=codes))
         return out
 
     def _vectors(self, needs: list[D.DemandNeed], *, subject: bool = False) -> np.ndarray | None:
@@ -126,6 +136,7 @@ class DemandService:
             for i in cl.members:
                 counts[pairs[i][1].status] += 1
             d["coverage"] = dict(counts)
+            d["codes"] = self._dominant_codes([needs[i] for i in cl.members])
             d["need_ids"] = [needs[i].query.need_id for i in cl.members]
             d["_members"] = [(needs[i].key, needs[i].organisation) for i in cl.members]
             d["firm_names"] = sorted({needs[i].company for i in cl.members if needs[i].company})
@@ -138,7 +149,8 @@ class DemandService:
         minimum = self.settings.min_public_group
         hidden = ("need_ids", "firm_names", "_members", "explain", "central_phrase")  # a member's own words
         return [{**{k: v for k, v in c.items() if k not in hidden},
-                 "municipalities": _suppress_small(c["municipalities"], minimum)}
+                 "municipalities": _suppress_small(c["municipalities"], minimum),
+                 "codes": {k: [x for x in v if x["needs"] >= minimum] for k, v in c.get("codes", {}).items()}}
                 for c in clusters if c["firms"] >= minimum]
 
     def scoped_view(self, clusters: list[dict], scope: Scope, *, explain: bool = False) -> list[dict]:
@@ -233,18 +245,32 @@ class DemandService:
                 "misses": visible(near_miss)[:20]}
 
     # ---------------------------------------------------------------- monitoring
-    def monitor(self, *, by: str = "county", period: str = "quarter", public: bool = True) -> list[dict]:
-        if by not in ("county", "municipality", "centrality", "industry"):
-            raise InvalidNeedError(f"by: found {by!r}; allowed: county, municipality, centrality, industry")
+    def monitor(self, *, by: str = "county", period: str = "quarter", public: bool = True, level: int | None = None,
+                where: dict[str, str] | None = None) -> list[dict]:
+        """Counts per group and period. ``by`` a code scheme (styrk, sn2007, nus) groups at ``level`` (STYRK 1–4,
+        SN2007 1 section / 2 division, NUS 1 field / 2 group); ``where`` keeps the needs with those codes
+        (``{"styrk": "53", "sn2007": "A"}``)."""
+        if by not in MONITOR_BY:
+            raise InvalidNeedError(f"by: found {by!r}; allowed: {', '.join(MONITOR_BY)}")
         if period not in ("month", "quarter", "year", "all"):
             raise InvalidNeedError(f"period: found {period!r}; allowed: month, quarter, year, all")
+        scheme = C.CODE_FIELDS.get(by)
+        if scheme is not None:
+            top = CODE_LEVELS[scheme]
+            level = top if level is None else level
+            if not 1 <= level <= top:
+                raise InvalidNeedError(f"level: found {level}; allowed: 1 to {top} for {by}")
+        keep = self.selector(where)
         with self.broker.sessions() as s:
             fb = s.execute(select(Feedback.need_id, Feedback.status)).all()
         short = {e for e, st in fb if st in ("shortlisted", "enrolled")}
         enrolled = {e for e, st in fb if st == "enrolled"}
         groups: dict[tuple, dict] = {}
         for need, cov in self.coverage():
-            key = (_group(need, by), _period(need.reported_at, period))
+            if not keep(need):
+                continue
+            group = self._code_group(need, scheme, level) if scheme else _group(need, by)
+            key = (group, _period(need.reported_at, period))
             g = groups.setdefault(key, {"group": key[0], "period": key[1], "firms": set(), "reported": 0,
                                         "matched": 0, "shortlisted": 0, "enrolled": 0, "unmet": 0})
             g["firms"].add(need.firm)
@@ -267,6 +293,36 @@ class DemandService:
                 g["suppressed"] = False
             out.append(g)
         return out
+
+    def _dominant_codes(self, members: list[D.DemandNeed], top: int = 3) -> dict[str, list[dict]]:
+        """The most common STYRK-08 occupations and SN2007 divisions among the members, with counts."""
+        register = self.broker.codes.register
+        out: dict[str, list[dict]] = {}
+        for scheme, level in ((C.STYRK, 4), (C.SN2007, 2)):
+            counts: dict[str, int] = defaultdict(int)
+            for n in members:
+                code = n.codes.get(scheme)
+                group = register.at_level(scheme, code, level) if code else None
+                if group:
+                    counts[group] += 1
+            ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+            if ranked:
+                out[C.FIELD_OF[scheme]] = [{"code": c, "name": register.name(scheme, c), "needs": k} for c, k in ranked]
+        return out
+
+    def _code_group(self, need: D.DemandNeed, scheme: str, level: int) -> str:
+        code = need.codes.get(scheme)
+        register = self.broker.codes.register
+        group = register.at_level(scheme, code, level) if code else None
+        if group is None:
+            return "ukjent"
+        name = register.name(scheme, group) or ""
+        return f"{group.removeprefix('nus-field:')} {name}".strip()
+
+    def selector(self, where: dict[str, str] | None):
+        """A predicate on needs for code filters (``{"styrk": "53"}``: the need's code is 53 or below it)."""
+        wanted = [(C.CODE_FIELDS[k], self.broker.codes.code_filter(k, v)) for k, v in (where or {}).items() if v]
+        return lambda need: all(test(need.codes.get(scheme)) for scheme, test in wanted)
 
     # ---------------------------------------------------------------- feedback
     def add_feedback(self, need_id: str, offer_id: str, status: str, *, note: str | None = None,

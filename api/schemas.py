@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -48,6 +48,19 @@ class VenueOut(BaseModel):
     municipality: str | None
 
 
+class ItemCodeOut(BaseModel):
+    """A classification code on a need or an offer, with its Norwegian name."""
+
+    model_config = _example(scheme="styrk08", field="styrk", code="5321", name="Helsefagarbeidere",
+                            status="suggested", confidence=0.82)
+    scheme: str
+    field: str
+    code: str
+    name: str | None = None
+    status: Literal["given", "registered", "suggested", "confirmed", "unknown"]
+    confidence: float | None = None
+
+
 class OfferOut(BaseModel):
     model_config = _example(
         offer_id="he-01", source="demo", title="Demensomsorg", description="Fagskoleutdanning i demensomsorg ...",
@@ -73,6 +86,7 @@ class OfferOut(BaseModel):
     url: str | None = None
     status: str = "active"
     score: float | None = None
+    codes: list[ItemCodeOut] = []
 
 
 class OfferPage(BaseModel):
@@ -81,6 +95,10 @@ class OfferPage(BaseModel):
     page: int
     page_size: int
     items: list[OfferOut]
+
+
+CodeList = Annotated[str | list[Annotated[str, Field(max_length=120)]] | None, Field(
+    default=None, max_length=20, description="One code or a list (STYRK-08 5321, SN2007 03.211, NUS 655, ESCO URI)")]
 
 
 class _NeedChecks(BaseModel):
@@ -127,6 +145,12 @@ class NeedIn(_NeedChecks):
     language: list[str] | None = Field(default=None, max_length=10)
     reported_by: str | None = Field(default=None, max_length=200)
     reported_at: dt.date | None = None
+    styrk: CodeList = None
+    sn2007: CodeList = None
+    nus: CodeList = None
+    esco_skills: CodeList = None
+    naeringskode: str | None = Field(default=None, max_length=20, description=(
+        "The firm's registered industry (SN2007) as Enhetsregisteret gives it for its org number"))
 
 
 class AdHocNeed(_NeedChecks):
@@ -172,6 +196,7 @@ class NeedOut(BaseModel):
     organisation: str | None = None
     reported_at: dt.date | None = None
     warnings: list[Any] = []
+    codes: list[ItemCodeOut] = []
 
 
 class NeedPage(BaseModel):
@@ -331,6 +356,8 @@ class ClusterOut(BaseModel):
     coverage: dict[str, int]
     central_phrase: str | None = Field(None, description="The subject words of the cluster's most central need")
     nearest_note: str | None = Field(None, description="Set when no offer today reaches the relevance floor")
+    codes: dict[str, list[dict[str, Any]]] = Field(default_factory=dict, description=(
+        "Dominant codes of the members (STYRK-08 occupation, SN2007 division) with how many members carry each"))
     need_ids: list[str] | None = None
     firm_names: list[str] | None = None
     explain: list[ClusterMemberOut] | None = Field(
@@ -371,6 +398,47 @@ class SimulationOut(BaseModel):
     participants: int
     places: dict[str, int]
     misses: list[dict[str, Any]]
+
+
+class SchemeOut(BaseModel):
+    model_config = _example(scheme="styrk08", name="STYRK-08 yrke", versions=["innebygd"], codes=582, aliases=0)
+    scheme: str
+    name: str
+    versions: list[str]
+    codes: int
+    aliases: int
+
+
+class CodeOut(BaseModel):
+    model_config = _example(scheme="styrk08", code="5321", name="Helsefagarbeidere", level=4, parent="532",
+                            version="innebygd", current=True)
+    scheme: str
+    code: str
+    name: str | None
+    level: int | None
+    parent: str | None
+    version: str | None
+    current: bool | None = None
+
+
+class SuggestIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "text": "Helsefagarbeiderne våre trenger kurs i demensomsorg", "scheme": "styrk", "top": 5}]})
+    text: str = Field(min_length=1, max_length=MAX_NEED_CHARS)
+    scheme: Literal["styrk", "sn2007", "nus", "esco_skills", "styrk08", "nus2000", "esco_skill", "esco_occupation"]
+    top: int = Field(default=5, ge=1, le=20)
+
+
+class SuggestionOut(BaseModel):
+    code: str
+    name: str | None
+    confidence: float
+
+
+class ConfirmCodeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"scheme": "styrk", "code": "5321"}]})
+    scheme: Literal["styrk", "sn2007", "nus", "esco_skills", "styrk08", "nus2000", "esco_skill", "esco_occupation"]
+    code: str = Field(min_length=1, max_length=120)
 
 
 class StatRow(BaseModel):

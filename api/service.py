@@ -55,8 +55,9 @@ class Broker:
 
     # ---------------------------------------------------------------- ingest
     def ingest(self, path: str | Path, **kwargs) -> IngestReport:
+        codes = self.codes.register
         with self.sessions.begin() as s:
-            report = ingest_file(s, path, register=self.register, progress=self.progress, **kwargs)
+            report = ingest_file(s, path, register=self.register, progress=self.progress, codes=codes, **kwargs)
         self._checked_at = 0.0  # look for catalog changes on the next ranking
         return report
 
@@ -73,6 +74,12 @@ class Broker:
         from api.ranker_service import RankerModels
 
         return RankerModels(self)
+
+    @cached_property
+    def codes(self):
+        from api.code_service import CodeService
+
+        return CodeService(self)
 
     @cached_property
     def demand(self):
@@ -167,7 +174,8 @@ class Broker:
 
     def search_offers(self, *, q: str | None = None, level: str | None = None, max_credits: float | None = None,
                       delivery: str | None = None, county: str | None = None, municipality: str | None = None,
-                      provider_type: str | None = None, limit: int = 20
+                      provider_type: str | None = None, limit: int = 20,
+                      code_filters: dict[str, str | None] | None = None
                       ) -> tuple[int, list[tuple[OfferItem, float | None]]]:
         """Filter the active offers; rank them by ``q`` when given, else order by title. Raises ValueError
         with an allowed-values message for a filter that cannot be read."""
@@ -199,6 +207,9 @@ class Broker:
             if not codes:
                 raise ValueError(f"county: found {county!r}; allowed: a county name such as Troms, Innlandet, Vestland")
             mask &= np.array([any(v.code in codes for v in o.venues) for o in items], dtype=bool)
+        keys = self.codes.offers_with(code_filters or {})
+        if keys is not None:
+            mask &= np.array([(o.source, o.offer_id) in keys for o in items], dtype=bool)
         total = int(mask.sum())
         if not total or limit <= 0:
             return total, []

@@ -146,6 +146,12 @@ def needs_page(request: Request, broker: BrokerDep) -> Response:
     return _render(request, "needs.html", principal, needs=needs)
 
 
+CODE_STATUS_NB = {"given": "oppgitt", "registered": "registrert næring", "suggested": "foreslått",
+                  "confirmed": "bekreftet", "unknown": "ukjent kode"}
+SCHEME_NB = {"styrk08": "Yrke (STYRK-08)", "sn2007": "Næring (SN2007)", "nus2000": "Utdanning (NUS)",
+             "esco_skill": "Ferdighet (ESCO)", "esco_occupation": "Yrke (ESCO)"}
+
+
 @router.get("/behov/{need_id}", response_class=HTMLResponse)
 def need_page(request: Request, broker: BrokerDep, need_id: str,
               levering: Annotated[list[str] | None, Query()] = None,
@@ -161,7 +167,8 @@ def need_page(request: Request, broker: BrokerDep, need_id: str,
             return _render(request, "missing.html", principal, status_code=404, need_id=need_id)
         query, need_owner = need_query_from_row(row, broker.register), row.organisation
         need = {"id": row.external_id, "company": row.company, "text": row.text, "place": row.place_text,
-                "participants": row.participants, "status": row.status, "warnings": row.warnings or []}
+                "participants": row.participants, "status": row.status, "warnings": row.warnings or [],
+                "codes": broker.codes.for_items("need", [row.id])[row.id]}
         marks = {o: st for o, st in s.execute(
             select(Offer.external_id, Feedback.status).join(Offer, Offer.id == Feedback.offer_id)
             .where(Feedback.need_id == row.id).order_by(Feedback.id))}
@@ -170,8 +177,10 @@ def need_page(request: Request, broker: BrokerDep, need_id: str,
     results = [r for r in ranking.results
                if (not levering or set(levering) & set(r.offer.delivery))
                and (max_sp is None or (r.offer.credits_sp is not None and r.offer.credits_sp <= max_sp))][:antall]
+    offer_codes = broker.codes.for_offers([r.offer for r in results])
     return _render(request, "need.html", principal, need=need, results=results, notes=ranking.notes, marks=marks,
-                   status_nb=STATUS_NB, delivery_modes=DELIVERY_NB,
+                   status_nb=STATUS_NB, delivery_modes=DELIVERY_NB, code_status=CODE_STATUS_NB,
+                   scheme_nb=SCHEME_NB, offer_codes=offer_codes,
                    filters={"levering": levering or [], "maks_sp": max_sp, "strengt": strengt, "antall": antall})
 
 
@@ -182,6 +191,21 @@ def _number(text: str | None) -> float | None:
     except ValueError:
         return None
     return value if 0 <= value <= 420 else None
+
+
+@router.post("/behov/{need_id}/kode")
+def confirm_code(request: Request, broker: BrokerDep, need_id: str,
+                 scheme: Annotated[str, Form(max_length=20)], code: Annotated[str, Form(max_length=120)]) -> Response:
+    principal = _principal(request, broker)
+    if not principal.at_least("broker"):
+        return RedirectResponse(f"/logg-inn?neste=/behov/{need_id}", status_code=303)
+    with broker.sessions() as s:
+        row = _own_need(s, principal, need_id)
+        if row is None:
+            return _render(request, "missing.html", principal, status_code=404, need_id=need_id)
+        row_id = row.id
+    broker.codes.confirm(row_id, scheme, code)
+    return RedirectResponse(f"/behov/{need_id}#koder", status_code=303)
 
 
 @router.post("/behov/{need_id}/tilbakemelding")

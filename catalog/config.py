@@ -88,6 +88,8 @@ class Settings(BaseSettings):
                                        "clusters; above it label propagation (linear in the graph's edges per pass)")
     min_cohort_size: int = Field(default=12, ge=1)
     min_public_group: int = Field(default=3, ge=1, description="Suppress public groups with fewer firms")
+    code_min_confidence: float = Field(default=0.5, ge=0, le=1, description="A suggested code (not given or "
+                                       "confirmed) counts in statistics from this confidence (vote share) up")
     catalog_check_seconds: float = Field(default=2.0, ge=0, description="How often the service looks for catalog "
                                          "changes made by other processes")
     # --- API ---

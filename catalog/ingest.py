@@ -24,9 +24,11 @@ from sqlalchemy.orm import Session
 
 from catalog.errors import CatalogFormatError, RecordIssues
 from catalog.places import PlaceRegister
+from catalog.reference.codes import CodeRegister
 from catalog.schema import NeedData, OfferData, detect_kind, stable_hash, validate_need, validate_offer
 from catalog.sources import RawRecord, get_source, pick_source
-from catalog.sources.mapped import Mapping, MappedSource
+from catalog.sources.mapped import MappedSource, Mapping
+from catalog.store.codes import ItemCode, replace_codes
 from catalog.store.models import (
     IngestRecord,
     IngestRun,
@@ -94,6 +96,7 @@ def ingest_file(
     mapping: str | Path | None = None,
     full: bool = False,
     progress: Callable[[Iterable], Iterable] | None = None,
+    codes: CodeRegister | None = None,
 ) -> IngestReport:
     """Ingest ``path`` in one transaction on ``session`` and return the report (see module doc)."""
     started = time.perf_counter()
@@ -111,7 +114,7 @@ def ingest_file(
     session.add(run)
     session.flush()
     report.run_id = run.id
-    writer = _Writer(session, run, report, register, kind)
+    writer = _Writer(session, run, report, register, kind, codes)
     iterable = progress(records) if progress else records
     for rec in iterable:
         writer.handle(rec)
@@ -128,8 +131,11 @@ def ingest_file(
 class _Writer:
     """Applies validated records to the store for one run (offers or needs)."""
 
-    def __init__(self, session: Session, run: IngestRun, report: IngestReport, register: PlaceRegister, kind: str):
+    def __init__(self, session: Session, run: IngestRun, report: IngestReport, register: PlaceRegister, kind: str,
+                 codes: CodeRegister | None = None):
         self.s, self.run, self.report, self.register, self.kind = session, run, report, register, kind
+        self.codes = codes
+        self.pending_codes: list[tuple[Any, list[ItemCode]]] = []  # written once the rows have ids
         self.model = Offer if kind == "offers" else Need
         rows = session.execute(
             select(self.model.external_id, self.model.id, self.model.raw_hash, self.model.content_hash,
@@ -164,7 +170,7 @@ class _Writer:
             counts["unchanged"] += 1
             return
         validate = validate_offer if self.kind == "offers" else validate_need
-        data, issues = validate(rec.data, self.register)
+        data, issues = validate(rec.data, self.register, self.codes)
         if data is None:
             self.quarantine(rec, [i.as_dict() for i in issues.issues], ext)
             return
@@ -248,6 +254,7 @@ class _Writer:
     def _need_fields(d: NeedData) -> dict[str, Any]:
         fields = d.canonical()
         fields.pop("external_id")
+        fields.pop("codes", None)
         for key in ("start_after", "start_before", "reported_at"):
             fields[key] = getattr(d, key)
         return fields
@@ -264,6 +271,8 @@ class _Writer:
             obj = Need(source=self.report.source, external_id=d.external_id, raw_hash=raw_hash,
                        content_hash=content_hash, warnings=warnings, **self._need_fields(d))
         self.s.add(obj)
+        if d.codes:
+            self.pending_codes.append((obj, [ItemCode(*c) for c in d.codes]))
 
     def update(self, obj_id: int, d, raw_hash: str, content_hash: str, issues: RecordIssues) -> None:
         obj = self.s.get(self.model, obj_id)
@@ -283,6 +292,8 @@ class _Writer:
         obj.raw_hash, obj.content_hash = raw_hash, content_hash
         obj.warnings = [i.as_dict() for i in issues.warnings]
         obj.updated_at = utcnow()
+        # changed content: its own codes are replaced and the text is suggested afresh
+        self.pending_codes.append((obj, [ItemCode(*c) for c in d.codes]))
 
     def retire_missing(self) -> None:
         for ext, row in self.existing.items():
@@ -302,6 +313,9 @@ class _Writer:
         if self.log:
             self.s.execute(IngestRecord.__table__.insert(), self.log)
         self.s.flush()
+        kind = "offer" if self.kind == "offers" else "need"
+        for obj, item_codes in self.pending_codes:
+            replace_codes(self.s, kind, obj.id, item_codes, statuses=("given", "registered", "unknown", "suggested"))
         if self.kind == "offers" and self.link_keys:
             keys = list(self.link_keys)
             linked: set[str] = set()

@@ -19,13 +19,15 @@ from catalog import normalise as N
 from catalog.config import MAX_NEED_CHARS
 from catalog.errors import RecordIssues
 from catalog.places import PlaceRegister, PlaceResolution
+from catalog.reference.codes import CODE_FIELDS, SN2007, CodeRegister, builtin_code_register, split_codes
 
 OFFER_FIELDS = ("id", "title", "description", "provider", "provider_type", "level", "credits", "credit_unit",
                 "delivery", "locations", "language", "start_date", "end_date", "url", "price_nok",
-                "min_participants", "same_as")
+                "min_participants", "same_as", "styrk", "sn2007", "nus", "esco_skills")
 NEED_FIELDS = ("id", "text", "company", "org_number", "municipality", "industry", "participants", "level_min",
                "level_max", "max_credits", "max_distance_km", "delivery", "start_after", "start_before",
-               "language", "reported_by", "reported_at", "organisation", "status")
+               "language", "reported_by", "reported_at", "organisation", "status", "styrk", "sn2007", "nus",
+               "esco_skills", "naeringskode")
 MAX_TEXT = 20_000
 MAX_TITLE = 500
 
@@ -57,12 +59,13 @@ class OfferData:
     price_nok: float | None = None
     min_participants: int | None = None
     link_key: str | None = None
+    codes: list[tuple[str, str, str]] = field(default_factory=list)  # (scheme, code, given | unknown)
 
     def canonical(self) -> dict[str, Any]:
         d = asdict(self)
         for key in ("start_date", "end_date"):
             d[key] = d[key].isoformat() if d[key] else None
-        return d
+        return _without_empty_codes(d)
 
     def content_hash(self) -> str:
         return stable_hash(self.canonical())
@@ -90,15 +93,25 @@ class NeedData:
     reported_by: str | None = None
     reported_at: dt.date | None = None
     status: str = "open"
+    codes: list[tuple[str, str, str]] = field(default_factory=list)  # (scheme, code, given | registered | unknown)
 
     def canonical(self) -> dict[str, Any]:
         d = asdict(self)
         for key in ("start_after", "start_before", "reported_at"):
             d[key] = d[key].isoformat() if d[key] else None
-        return d
+        return _without_empty_codes(d)
 
     def content_hash(self) -> str:
         return stable_hash(self.canonical())
+
+
+def _without_empty_codes(d: dict[str, Any]) -> dict[str, Any]:
+    """Records without codes hash as they did before codes existed (re-ingesting old files changes nothing)."""
+    if not d.get("codes"):
+        d.pop("codes", None)
+    else:
+        d["codes"] = [list(c) for c in d["codes"]]
+    return d
 
 
 def stable_hash(obj: Any) -> str:
@@ -180,6 +193,33 @@ def _id(issues: RecordIssues, raw: dict) -> str | None:
     return str(value).strip()
 
 
+def check_codes(raw: dict, codes: CodeRegister | None, issues: RecordIssues) -> list[tuple[str, str, str]]:
+    """The classification codes given in the record; an unknown code is reported with the field and the
+    allowed shape, and kept (status 'unknown'), never dropped."""
+    register = codes if codes is not None else builtin_code_register()
+    fields = [(f, scheme, "given") for f, scheme in CODE_FIELDS.items()] + [("naeringskode", SN2007, "registered")]
+    out: list[tuple[str, str, str]] = []
+    for name, scheme, status in fields:
+        if name not in raw:
+            continue
+        for value in split_codes(raw[name]):
+            if len(value) > 120:
+                issues.warn(name, value, "a classification code of at most 120 characters (left out)")
+                continue
+            check = register.check(scheme, value)
+            if check.problem:
+                issues.warn(name, value, f"{check.problem} (kept as given, marked unknown)")
+            if (scheme, check.code) not in {(s_, c) for s_, c, _ in out}:
+                out.append((scheme, check.code, "unknown" if check.problem else status))
+    industry = raw.get("industry")
+    lead = re.match(r"\s*(\d{2}(?:\.\d{1,3})?)\b", industry) if isinstance(industry, str) else None
+    if lead and not any(s_ == SN2007 for s_, _, _ in out):  # "16.100 Saging, høvling ..." names its code
+        check = register.check(SN2007, lead.group(1))
+        if not check.problem:
+            out.append((SN2007, check.code, "given"))
+    return out
+
+
 def resolve_places(texts: list[str], register: PlaceRegister, issues: RecordIssues,
                    field_name: str) -> list[tuple[str, PlaceResolution]]:
     out = []
@@ -193,7 +233,8 @@ def resolve_places(texts: list[str], register: PlaceRegister, issues: RecordIssu
     return out
 
 
-def validate_offer(raw: dict, register: PlaceRegister) -> tuple[OfferData | None, RecordIssues]:
+def validate_offer(raw: dict, register: PlaceRegister,
+                   codes: CodeRegister | None = None) -> tuple[OfferData | None, RecordIssues]:
     issues = RecordIssues()
     ext_id = _id(issues, raw)
     title = _apply(issues, raw, "title", _text, "text")
@@ -230,6 +271,7 @@ def validate_offer(raw: dict, register: PlaceRegister) -> tuple[OfferData | None
     price = _apply(issues, raw, "price_nok", _nonneg("price_nok", 5_000_000), "")
     min_part = _apply(issues, raw, "min_participants", _positive_int("min_participants", 10_000), "")
     places = resolve_places(_list(raw.get("locations")), register, issues, "locations")
+    given_codes = check_codes(raw, codes, issues)
     if issues.errors or ext_id is None or not title:
         return None, issues
     venues = [Venue(text, res.code, res.method) for text, res in places]
@@ -240,14 +282,15 @@ def validate_offer(raw: dict, register: PlaceRegister) -> tuple[OfferData | None
         external_id=ext_id, title=title, description=description, provider=provider, provider_type=ptype,
         level=level, credits=credits, credit_unit=unit, credits_sp=credits_sp, delivery=delivery,
         venues=venues, language=language, start_date=start, end_date=end, url=url, price_nok=price,
-        min_participants=min_part, link_key=link_key,
+        min_participants=min_part, link_key=link_key, codes=given_codes,
     ), issues
 
 
 NEED_STATUSES = ("open", "matched", "closed")
 
 
-def validate_need(raw: dict, register: PlaceRegister) -> tuple[NeedData | None, RecordIssues]:
+def validate_need(raw: dict, register: PlaceRegister,
+                  codes: CodeRegister | None = None) -> tuple[NeedData | None, RecordIssues]:
     issues = RecordIssues()
     ext_id = _id(issues, raw)
     text = _apply(issues, raw, "text", _text, "text")
@@ -285,6 +328,7 @@ def validate_need(raw: dict, register: PlaceRegister) -> tuple[NeedData | None, 
         issues.error("start_before", raw.get("start_before"), f"a date on or after start_after {after.isoformat()}")
     reported_at = _apply(issues, raw, "reported_at", N.normalise_date, N.DATE_ALLOWED, warn=True)
     status = _apply(issues, raw, "status", lambda v: _status(v), ", ".join(NEED_STATUSES))
+    given_codes = check_codes(raw, codes, issues)
     if issues.errors or ext_id is None or not text:
         return None, issues
     return NeedData(
@@ -294,7 +338,7 @@ def validate_need(raw: dict, register: PlaceRegister) -> tuple[NeedData | None, 
         participants=participants, level_min=lmin, level_max=lmax, max_credits=max_credits,
         max_distance_km=max_km, delivery=delivery, language=language, start_after=after,
         start_before=before, reported_by=_apply(issues, raw, "reported_by", _text, "text"),
-        reported_at=reported_at, status=status or "open",
+        reported_at=reported_at, status=status or "open", codes=given_codes,
     ), issues
 
 

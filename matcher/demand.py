@@ -5,7 +5,7 @@ the firm and place facts), their vectors, and a fitted ``Ranker``.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -43,6 +43,7 @@ class DemandNeed:
     reported_at: str | None = None
     key: int | None = None  # the store's surrogate key: unique across organisations, never shown
     organisation: str | None = None  # the broker organisation that owns the need
+    codes: dict[str, str] = field(default_factory=dict)  # scheme → the code that stands for the need
 
     @property
     def firm(self) -> str:

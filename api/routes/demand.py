@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api.deps import BrokerDep, BrokerRoleDep, PrincipalDep, ReaderDep
+from api.routes.needs import CodeQuery
 from api.schemas import ClusterOut, CohortsOut, CoverageOut, ModuleIn, SimulationOut, StatRow
 from api.scope import Scope
 
@@ -48,8 +49,12 @@ def simulate(broker: BrokerDep, principal: ReaderDep, module: ModuleIn) -> Simul
 @router.get("/stats", response_model=list[StatRow],
             summary="Needs reported, matched, shortlisted, enrolled and unmet, per group and period (public)")
 def stats(broker: BrokerDep, principal: PrincipalDep,
-          by: Annotated[str, Query(pattern="^(county|municipality|centrality|industry)$")] = "county",
+          by: Annotated[str, Query(pattern="^(county|municipality|centrality|industry|styrk|sn2007|nus)$")] = "county",
           period: Annotated[str, Query(pattern="^(month|quarter|year|all)$")] = "quarter",
+          level: Annotated[int | None, Query(ge=1, le=4, description=(
+              "Hierarchy level for by=styrk (1–4), sn2007 (1 section, 2 division), nus (1 field, 2 group)"))] = None,
+          styrk: CodeQuery = None, sn2007: CodeQuery = None, nus: CodeQuery = None,
           public: bool = True) -> list[StatRow]:
-    rows = broker.demand.monitor(by=by, period=period, public=public or principal.role != "admin")
+    rows = broker.demand.monitor(by=by, period=period, public=public or principal.role != "admin", level=level,
+                                 where={"styrk": styrk, "sn2007": sn2007, "nus": nus})
     return [StatRow(**r) for r in rows]

@@ -15,6 +15,8 @@ from catalog.store.models import Need
 from catalog.store.repo import create_need
 
 router = APIRouter(prefix="/api/needs", tags=["needs"])
+CodeQuery = Annotated[str | None, Query(max_length=20, description=(
+    "Only needs filed under this code or below it (STYRK-08 5 / 53 / 5321, SN2007 A / 03, NUS field 6)"))]
 
 
 def source_for(principal) -> str:
@@ -26,8 +28,12 @@ def source_for(principal) -> str:
 def create(broker: BrokerDep, principal: BrokerRoleDep, need: NeedIn) -> NeedOut:
     raw = need.model_dump(exclude_none=True, mode="json")
     with broker.sessions.begin() as s:
-        row = create_need(s, raw, broker.register, source=source_for(principal), organisation=principal.organisation)
-        return need_out(broker, row)
+        row = create_need(s, raw, broker.register, source=source_for(principal), organisation=principal.organisation,
+                          codes=broker.codes.register)
+        row_id = row.id
+    broker.codes.tag()  # suggest codes for the new need (the others are tagged already)
+    with broker.sessions() as s:
+        return need_out(broker, s.get(Need, row_id))
 
 
 @router.post("/upload", response_model=IngestReportOut, summary="Upload needs as CSV or JSON Lines (broker)")
@@ -39,6 +45,7 @@ def upload(broker: BrokerDep, principal: BrokerRoleDep,
         path = Path(tmp) / f"upload{suffix}"
         path.write_bytes(file.file.read())
         report = broker.ingest(path, kind="needs", source=source_for(principal))
+        broker.codes.tag()
     report.path = Path(file.filename or path.name).name  # the uploaded file's own name, never a server path
     with broker.sessions.begin() as s:
         for row in s.scalars(select(Need).where(Need.source == source_for(principal), Need.organisation.is_(None))):
@@ -49,16 +56,23 @@ def upload(broker: BrokerDep, principal: BrokerRoleDep,
 @router.get("", response_model=NeedPage, summary="List needs (broker: own organisation)")
 def list_needs(broker: BrokerDep, principal: BrokerRoleDep,
                status: Annotated[str | None, Query(pattern="^(open|matched|closed)$")] = None,
+               styrk: CodeQuery = None, sn2007: CodeQuery = None, nus: CodeQuery = None,
                page: Annotated[int, Query(ge=1, le=100_000)] = 1,
                page_size: PageSize = 20) -> NeedPage:
     start, _ = page_bounds(broker, page, page_size)
+    where = {"styrk": styrk, "sn2007": sn2007, "nus": nus}
     with broker.sessions() as s:
         q = Scope.of(principal).needs(select(Need))
         if status:
             q = q.where(Need.status == status)
+        if any(where.values()):
+            ids = s.scalars(q.with_only_columns(Need.id)).all()
+            q = q.where(Need.id.in_(broker.codes.filed_ids("need", list(ids), where)))
         total = s.scalar(select(func.count()).select_from(q.subquery())) or 0
         rows = s.scalars(q.order_by(Need.id).offset(start).limit(page_size)).all()
-        return NeedPage(total=total, page=page, page_size=page_size, items=[need_out(broker, r) for r in rows])
+        codes = broker.codes.for_items("need", [r.id for r in rows])
+        return NeedPage(total=total, page=page, page_size=page_size,
+                        items=[need_out(broker, r, codes[r.id]) for r in rows])
 
 
 OrganisationQuery = Annotated[str | None, Query(max_length=200, description=(

@@ -22,18 +22,24 @@ def search_offers(
     county: Annotated[str | None, Query(max_length=100)] = None,
     municipality: Annotated[str | None, Query(max_length=100, description="Name, number or postcode")] = None,
     provider_type: Annotated[str | None, Query(max_length=40)] = None,
+    nus: Annotated[str | None, Query(max_length=20, description="NUS2000 code or field (5: technical subjects)")
+                   ] = None,
+    styrk: Annotated[str | None, Query(max_length=20, description="STYRK-08 code given on the offer")] = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     page_size: PageSize = 20,
 ) -> OfferPage:
     start, stop = page_bounds(broker, page, page_size)
     try:
         found = broker.search_offers(q=q, level=level, max_credits=max_credits, delivery=delivery, county=county,
-                                     municipality=municipality, provider_type=provider_type, limit=stop)
+                                     municipality=municipality, provider_type=provider_type, limit=stop,
+                                     code_filters={"nus": nus, "styrk": styrk})
     except ValueError as exc:
         raise InvalidNeedError(str(exc)) from None
     total, items = found
+    shown = items[start:stop]
+    codes = broker.codes.for_offers([o for o, _ in shown])
     return OfferPage(total=total, page=page, page_size=page_size,
-                     items=[offer_out(broker, o, score) for o, score in items[start:stop]])
+                     items=[offer_out(broker, o, score, codes.get((o.source, o.offer_id), [])) for o, score in shown])
 
 
 @router.get("/{offer_id}", response_model=OfferOut, summary="One offer by its id as ingested (public)")

@@ -68,6 +68,39 @@ class Level(Base):
     eqf: Mapped[int] = mapped_column(Integer)
 
 
+class ClassificationVersion(Base):
+    """One imported version of a classification (STYRK-08, SN2007, NUS2000, ESCO); ``position`` orders them."""
+
+    __tablename__ = "classification_version"
+    scheme: Mapped[str] = mapped_column(String(20), primary_key=True)
+    version: Mapped[str] = mapped_column(String(60), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str | None] = mapped_column(String(1000))
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ClassificationCode(Base):
+    __tablename__ = "classification_code"
+    scheme: Mapped[str] = mapped_column(String(20), primary_key=True)
+    version: Mapped[str] = mapped_column(String(60), primary_key=True)
+    code: Mapped[str] = mapped_column(String(120), primary_key=True)
+    parent_code: Mapped[str | None] = mapped_column(String(120))
+    level: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(500))
+    short_name: Mapped[str | None] = mapped_column(String(300))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class ClassificationAlias(Base):
+    """An extra label of a code (a job title under a STYRK occupation): vocabulary for the tagger."""
+
+    __tablename__ = "classification_alias"
+    scheme: Mapped[str] = mapped_column(String(20), primary_key=True)
+    code: Mapped[str] = mapped_column(String(120), primary_key=True)
+    alias: Mapped[str] = mapped_column(String(300), primary_key=True)
+
+
 # ---------------------------------------------------------------- catalog
 class Provider(Base):
     __tablename__ = "provider"
@@ -195,6 +228,33 @@ class Feedback(Base):
     note: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class _ItemCode:
+    """A classification code on a need or an offer: given in the input, registered for the firm's org
+    number, suggested from the text (with a confidence), confirmed by a broker, or unknown (kept as given)."""
+
+    scheme: Mapped[str] = mapped_column(String(20))
+    code: Mapped[str] = mapped_column(String(120))
+    status: Mapped[str] = mapped_column(String(12))  # given | registered | suggested | confirmed | unknown
+    confidence: Mapped[float | None] = mapped_column(Float)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class NeedCode(_ItemCode, Base):
+    __tablename__ = "need_code"
+    __table_args__ = (UniqueConstraint("need_id", "scheme", "code", name="uq_need_code"),
+                      Index("ix_need_code_scheme_code", "scheme", "code"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    need_id: Mapped[int] = mapped_column(ForeignKey("need.id", ondelete="CASCADE"), index=True)
+
+
+class OfferCode(_ItemCode, Base):
+    __tablename__ = "offer_code"
+    __table_args__ = (UniqueConstraint("offer_id", "scheme", "code", name="uq_offer_code"),
+                      Index("ix_offer_code_scheme_code", "scheme", "code"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offer.id", ondelete="CASCADE"), index=True)
 
 
 # ---------------------------------------------------------------- ingest bookkeeping

@@ -82,18 +82,19 @@ def active_offers(session: Session) -> list[Offer]:
 
 
 def create_need(session: Session, raw: dict[str, Any], register: PlaceRegister, *, source: str,
-                organisation: str | None) -> Need:
+                organisation: str | None, codes=None) -> Need:
     """Store one need given in the interchange format; field errors raise ``InvalidNeedError`` (all listed)."""
     from catalog.errors import ConflictError, InvalidNeedError
     from catalog.schema import stable_hash, validate_need
 
-    data, issues = validate_need(raw, register)
+    data, issues = validate_need(raw, register, codes)
     if data is None:
         raise InvalidNeedError("; ".join(i.message() for i in issues.errors))
     if session.scalars(select(Need).where(Need.source == source, Need.external_id == data.external_id)).first():
         raise ConflictError(f"need {data.external_id!r} already exists; change its status with PATCH, or use a new id")
     fields = data.canonical()
     fields.pop("external_id")
+    fields.pop("codes", None)
     for key in ("start_after", "start_before", "reported_at"):
         fields[key] = getattr(data, key)
     fields["organisation"] = organisation
@@ -101,4 +102,8 @@ def create_need(session: Session, raw: dict[str, Any], register: PlaceRegister, 
                 content_hash=data.content_hash(), warnings=[i.as_dict() for i in issues.warnings], **fields)
     session.add(need)
     session.flush()
+    if data.codes:
+        from catalog.store.codes import ItemCode, replace_codes
+
+        replace_codes(session, "need", need.id, [ItemCode(*c) for c in data.codes], statuses=())
     return need
