@@ -48,7 +48,8 @@ def nus_code(register: C.CodeRegister, part: str, nkr_level: str | None) -> str 
 
 def tagger_labels(register: C.CodeRegister, scheme: str) -> list[tuple[str, str]]:
     """The tagger's documents: each most-detailed code's name, short name, aliases and (SN2007) the
-    'Inkluderer' part of its notes; ESCO concepts their label and the start of their description."""
+    'Inkluderer' part of its notes. ESCO concepts give their label only (14k skills: the descriptions would
+    take half an hour to embed on two cores)."""
     out: list[tuple[str, str]] = []
     aliases = register.schemes[scheme].aliases
     if scheme == C.NUS:  # the subject part of a NUS code (digits 2–4) names the same field at every level
@@ -62,8 +63,6 @@ def tagger_labels(register: C.CodeRegister, scheme: str) -> list[tuple[str, str]
             include = e.notes.split("Ekskluderer:")[0].replace("Inkluderer:", "").strip()
             if include:
                 texts.append(include[:400])
-        elif e.notes and scheme in (C.ESCO_SKILL, C.ESCO_OCCUPATION):
-            texts.append(e.notes[:300])
         texts.extend(sorted(aliases.get(e.code, ())))
         out.extend((e.code, t) for t in texts)
     return out
@@ -168,13 +167,18 @@ class CodeService:
         return out
 
     # ---------------------------------------------------------------- tagging
+    @property
+    def encoder(self):
+        """The text model, or None with MEGLER_EMBEDDING_BACKEND=none (the tagger then reads characters only)."""
+        return None if self.broker.settings.embedding_backend == "none" else self.broker.encoder
+
     def tagger(self, scheme: str) -> CodeTagger | None:
-        if not self.register.has(scheme) or self.broker.settings.embedding_backend == "none":
+        if not self.register.has(scheme):
             return None
         with self._lock:
             if scheme not in self._taggers:
                 labels = tagger_labels(self.register, scheme)
-                self._taggers[scheme] = CodeTagger(self.broker.encoder).fit(labels) if labels else None
+                self._taggers[scheme] = CodeTagger(self.encoder).fit(labels) if labels else None
             return self._taggers[scheme]
 
     def suggest(self, texts: list[str], scheme: str, *, top: int = 5, side: str = "query",
@@ -184,8 +188,8 @@ class CodeService:
         tagger = self.tagger(scheme)
         if tagger is None or not texts:
             return [[] for _ in texts]
-        enc = self.broker.encoder
-        vectors = enc.encode_passages(texts) if side == "passage" else enc.encode_queries(texts)
+        enc = self.encoder
+        vectors = None if enc is None else enc.encode_passages(texts) if side == "passage" else enc.encode_queries(texts)
         return tagger.suggest(titles or texts, query_vectors=vectors, top=top)
 
     def tag(self, *, retag: bool = False) -> dict[str, int]:

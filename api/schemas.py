@@ -430,6 +430,7 @@ class SuggestIn(BaseModel):
 
 
 class SuggestionOut(BaseModel):
+    model_config = _example(code="2223", name="Sykepleiere", confidence=0.74)
     code: str
     name: str | None
     confidence: float

@@ -118,11 +118,13 @@ async def register_need(request: Request, broker: BrokerDep) -> Response:
     try:
         with broker.sessions.begin() as s:
             need = create_need(s, {k: v for k, v in raw.items() if v is not None}, broker.register,
-                               source=f"web:{principal.organisation or 'admin'}", organisation=principal.organisation)
+                               source=f"web:{principal.organisation or 'admin'}", organisation=principal.organisation,
+                               codes=broker.codes.register)
             need_id = need.external_id
     except MeglerError as exc:
         return _render(request, "index.html", principal, status_code=422, municipalities=_municipality_names(broker),
                        levels=_levels(), delivery_modes=DELIVERY_NB, errors=str(exc).split("; "), form=dict(form))
+    broker.codes.tag()  # the new need's suggested codes
     return RedirectResponse(f"/behov/{need_id}", status_code=303)
 
 

@@ -294,11 +294,19 @@ def offer_record(t):
            "price_nok": price, "min_participants": minp}
     return {k: v for k, v in rec.items() if v is not None}
 
+# The occupation (STYRK-08) where the broker wrote it down; the other needs get the tagger's suggestions.
+STYRK = {"n06": "5113", "n10": "5113", "n17": "5321", "n18": "5321", "n19": "2223", "n22": "5321", "n26": "7115",
+         "n28": "7411", "n30": "6221", "n31": "6221", "n34": "7212", "n44": "7212", "n45": "7233", "n51": "7413",
+         "n54": "7126", "n55": "7127", "n56": "7127", "n57": "7127"}
+
+
 def need_record(t):
     (nid, company, muni, industry, participants, text, extra) = t
     rec = {"id": nid, "text": text, "company": company, "municipality": muni, "industry": industry,
            "participants": participants, "reported_by": "Demo-megler", "reported_at": "2026-0%d-15" % (1 + int(nid[1:]) % 9),
            "organisation": "demo-studiesenter"}
+    if nid in STYRK:
+        rec["styrk"] = STYRK[nid]
     rec.update(extra)
     return rec
 

@@ -7,9 +7,12 @@ from collections import Counter
 
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import select
 
 from api.cli import cli
 from api.service import Broker
+from catalog.config import Settings
+from catalog.store.models import Need
 from tests.api.conftest import running_server
 from tests.api.test_http import assert_error
 from tests.conftest import DEMO
@@ -57,8 +60,13 @@ def test_every_demo_need_and_offer_is_tagged_with_confidences(site):
         needs = all_needs(c)
         offers = c.get("/api/offers", params={"page_size": 100}).json()["items"]
     assert len(needs) == 63
+    given = {json.loads(line)["id"]: json.loads(line).get("styrk") for line in open(DEMO / "needs.jsonl")}
+    assert sum(1 for v in given.values() if v) >= 10
     for n in needs:
         styrk = [x for x in n["codes"] if x["scheme"] == "styrk08"]
+        if given[n["need_id"]]:  # the broker's own code, and no suggestions beside it
+            assert [(x["code"], x["status"]) for x in styrk] == [(given[n["need_id"]], "given")]
+            continue
         assert 1 <= len(styrk) <= 3 and all(x["status"] == "suggested" and 0 < x["confidence"] <= 1 for x in styrk)
         assert [x["confidence"] for x in styrk] == sorted((x["confidence"] for x in styrk), reverse=True)
         assert all(x["name"] for x in n["codes"])
@@ -197,3 +205,34 @@ def test_stats_by_code_on_the_demo_from_the_cli(megler):
     assert {r["group"].split(" ")[0] for r in shown} <= set("ABCDEFGHIJKLMNOPQRSTU")
     res = megler("stats", "--by", "styrk", "--level", "7")
     assert res.exit_code == 2 and "--level" in res.output
+
+
+def test_esco_skills_import_and_tag_needs_without_the_text_model(tmp_path, monkeypatch):
+    """An ESCO CSV in the official column shape; with MEGLER_EMBEDDING_BACKEND=none the tagger reads characters."""
+    monkeypatch.setenv("MEGLER_EMBEDDING_BACKEND", "none")
+    runner = CliRunner()
+    db = ["--db", f"sqlite:///{tmp_path / 'esco.db'}"]
+    skills = tmp_path / "skills_en.csv"
+    skills.write_text(
+        "conceptUri,preferredLabel,altLabels,description\n"
+        "http://data.europa.eu/esco/skill/a1,perform welding,\"weld metal\nwelding\",Join metal parts.\n"
+        "http://data.europa.eu/esco/skill/b2,speak English,,Communicate orally in English.\n"
+        "http://data.europa.eu/esco/skill/c3,care for elderly people,,Assist older people.\n", encoding="utf-8")
+    res = runner.invoke(cli, [*db, "reference", "import", "--esco-skills", str(skills), "--json"])
+    assert json.loads(res.output) == {"esco_skills": 3}
+    needs = tmp_path / "needs.jsonl"
+    needs.write_text(json.dumps({"id": "e1", "text": "Mekanikerne trenger welding-kurs (MIG welding)"}) + "\n"
+                     + json.dumps({"id": "e2", "text": "x", "esco_skills": "http://data.europa.eu/esco/skill/b2;"
+                                                                    "http://data.europa.eu/esco/skill/zz"})
+                     + "\n", encoding="utf-8")
+    report = json.loads(runner.invoke(cli, [*db, "ingest", str(needs), "--json"]).output)
+    assert report["tagged"] == 2 and report["warning_reasons"] == {"esco_skills": 1}
+    broker = Broker(Settings(database_url=db[1]))
+    with broker.sessions() as s:
+        ids = {n.external_id: n.id for n in s.scalars(select(Need))}
+    codes = broker.codes.for_items("need", list(ids.values()))
+    first = [c for c in codes[ids["e1"]] if c["scheme"] == "esco_skill"][0]
+    assert (first["code"], first["name"], first["status"]) == ("http://data.europa.eu/esco/skill/a1",
+                                                               "perform welding", "suggested")
+    given = {(c["code"], c["status"]) for c in codes[ids["e2"]] if c["scheme"] == "esco_skill"}
+    assert given == {("http://data.europa.eu/esco/skill/b2", "given"), ("http://data.europa.eu/esco/skill/zz", "unknown")}

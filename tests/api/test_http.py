@@ -157,8 +157,9 @@ WRITE_ROLES = {
     ("PATCH", "/api/needs/{need_id}"): "broker", ("POST", "/api/feedback"): "broker",
     ("POST", "/api/catalog/ingest"): "admin", ("POST", "/api/keys"): "admin",
     ("DELETE", "/api/keys/{prefix}"): "admin", ("POST", "/api/ranker/train"): "admin",
+    ("POST", "/api/needs/{need_id}/codes"): "broker",
 }
-READ_ONLY_POSTS = {("POST", "/api/match"), ("POST", "/api/demand/simulate")}
+READ_ONLY_POSTS = {("POST", "/api/match"), ("POST", "/api/demand/simulate"), ("POST", "/api/codes/suggest")}
 
 
 def test_every_write_endpoint_rejects_the_wrong_role(live):

@@ -82,6 +82,17 @@ def test_register_a_need_see_offers_and_mark_one(site, browser):
     badge = page.locator("li.result").first.locator(".badge")
     assert badge.inner_text() == "Kortlistet" and badge.get_attribute("data-status") == "shortlisted"
 
+    codes = page.locator("#koder li.code-suggested[data-scheme='styrk08']")
+    assert codes.count() >= 1 and "Yrke (STYRK-08)" in codes.first.inner_text()
+    assert "5113" in page.locator("#koder").inner_text()  # Reiseledere og guider, among the suggestions
+    guide = page.locator("#koder li[data-code='5113']")
+    guide.get_by_role("button", name="Bekreft").click()
+    page.wait_for_load_state()
+    confirmed = page.locator("#koder li.code-confirmed")
+    assert confirmed.count() == 1 and "Reiseledere og guider" in confirmed.inner_text()
+    assert "bekreftet" in confirmed.inner_text()
+    assert page.locator("#koder li.code-suggested[data-scheme='styrk08']").count() == 0
+
     page.get_by_label("Nettbasert").check()
     page.get_by_role("button", name="Oppdater").click()
     page.wait_for_load_state()
