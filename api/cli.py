@@ -640,17 +640,42 @@ def demo(ctx, n_needs, top_k):
                    f"{d['warnings']} med merknader, {d['quarantined']} i karantene")
     click.echo("Beregner embeddinger for tilbudene (lagres i databasen) ...")
     broker.ranker()
+    tagged = broker.codes.tag()
+    click.echo(f"Foreslo STYRK-08-, SN2007- og NUS-koder for {tagged['needs']} behov og {tagged['offers']} tilbud")
     needs = broker.stored_needs()
     picks = [n for n in needs if n.need_id in ("n01", "n17", "n29", "n14", "n26", "n49")][:n_needs]
+    codes = _need_codes(broker, [n.need_id for n in picks])
     for need in picks:
         click.echo(f"\nBehov {need.need_id} ({need.place.name if need.place else 'ukjent sted'}): {need.text}")
+        for c in codes.get(need.need_id, [])[:2]:
+            sure = f", {c['confidence']:.0%} av stemmene" if c["confidence"] is not None else ""
+            click.echo(f"  kode: {c['field']} {c['code']} {c['name'] or ''} ({STATUS_NB[c['status']]}{sure})")
         _print_ranking(broker.rank(need, top_k))
     click.echo("\nStørste udekkede behovsklynger (behov uten godt tilbud i dag):")
     from api.scope import ALL
 
     _print_clusters(broker.demand.scoped_view(broker.demand.clusters(), ALL)[:3])
     click.echo("\nFlere kommandoer: megler match --text \"...\" --municipality Lyngen, megler demand clusters, "
-               "megler demand monitor --by centrality")
+               "megler demand monitor --by centrality, megler stats --by sn2007 --level 1")
+
+
+STATUS_NB = {"given": "oppgitt", "registered": "registrert", "suggested": "foreslått", "confirmed": "bekreftet",
+             "unknown": "ukjent kode"}
+
+
+def _need_codes(broker, external_ids: list[str]) -> dict[str, list[dict]]:
+    """The STYRK-08 and SN2007 codes of stored needs, by need id (own codes first)."""
+    from sqlalchemy import select
+
+    from catalog.store.models import Need
+
+    with broker.sessions() as s:
+        rows = dict(s.execute(select(Need.id, Need.external_id).where(Need.external_id.in_(external_ids))).all())
+    found = broker.codes.for_items("need", list(rows))
+    order = {"given": 0, "registered": 0, "confirmed": 0, "suggested": 1, "unknown": 2}
+    return {rows[i]: sorted((c for c in cs if c["scheme"] in ("styrk08", "sn2007")),
+                            key=lambda c: (order[c["status"]], c["scheme"] != "styrk08"))
+            for i, cs in found.items()}
 
 
 def main() -> None:

@@ -192,13 +192,23 @@ class CodeService:
         vectors = None if enc is None else enc.encode_passages(texts) if side == "passage" else enc.encode_queries(texts)
         return tagger.suggest(titles or texts, query_vectors=vectors, top=top)
 
-    def tag(self, *, retag: bool = False) -> dict[str, int]:
-        """Suggest codes for every need and active offer without suggestions (all of them with ``retag``);
-        given, registered and confirmed codes are never touched. Returns how many items were tagged."""
+    def warm(self) -> None:
+        """Fit the taggers (their labels' embeddings come from the database cache after the first time) and
+        tag whatever is untagged, so that registering a need tags it in milliseconds."""
+        for scheme in {*NEED_SCHEMES, C.SN2007, *OFFER_SCHEMES}:
+            self.tagger(scheme)
+        self.tag()
+
+    def tag(self, *, retag: bool = False, need_ids: list[int] | None = None, offers: bool = True) -> dict[str, int]:
+        """Suggest codes for every need and active offer without suggestions (all of them with ``retag``;
+        only the needs ``need_ids`` and no offers when given, as after registering one need); given,
+        registered and confirmed codes are never touched. Returns how many items were tagged."""
         counts = {"needs": 0, "offers": 0}
         with self.broker.sessions.begin() as s:
-            needs = s.scalars(select(Need).where(Need.status != "closed").order_by(Need.id)).all()
-            offers = s.scalars(select(Offer).where(Offer.status == "active").order_by(Offer.id)).all()
+            q = select(Need).where(Need.status != "closed").order_by(Need.id)
+            needs = s.scalars(q if need_ids is None else q.where(Need.id.in_(need_ids))).all()
+            offers = s.scalars(select(Offer).where(Offer.status == "active").order_by(Offer.id)).all() \
+                if offers and need_ids is None else []
             have_n = item_codes(s, "need", [n.id for n in needs])
             have_o = item_codes(s, "offer", [o.id for o in offers])
             todo_n = [n for n in needs if retag or not any(c.status == "suggested" for c in have_n.get(n.id, []))]

@@ -139,6 +139,7 @@ class Broker:
         step("ranker", self.ranker)
         if self.settings.embedding_backend != "none":
             step("model", lambda: self.encoder.encoder.encode_queries(["oppvarming"]))
+        step("codes", self.codes.warm)
         step("coverage", self.demand.coverage)
         if self.settings.embedding_backend != "none":
             step("clusters", self.demand.warm_clusters)

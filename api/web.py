@@ -120,11 +120,11 @@ async def register_need(request: Request, broker: BrokerDep) -> Response:
             need = create_need(s, {k: v for k, v in raw.items() if v is not None}, broker.register,
                                source=f"web:{principal.organisation or 'admin'}", organisation=principal.organisation,
                                codes=broker.codes.register)
-            need_id = need.external_id
+            need_id, row_id = need.external_id, need.id
     except MeglerError as exc:
         return _render(request, "index.html", principal, status_code=422, municipalities=_municipality_names(broker),
                        levels=_levels(), delivery_modes=DELIVERY_NB, errors=str(exc).split("; "), form=dict(form))
-    broker.codes.tag()  # the new need's suggested codes
+    broker.codes.tag(need_ids=[row_id])  # the new need's suggested codes
     return RedirectResponse(f"/behov/{need_id}", status_code=303)
 
 

@@ -31,7 +31,7 @@ def create(broker: BrokerDep, principal: BrokerRoleDep, need: NeedIn) -> NeedOut
         row = create_need(s, raw, broker.register, source=source_for(principal), organisation=principal.organisation,
                           codes=broker.codes.register)
         row_id = row.id
-    broker.codes.tag()  # suggest codes for the new need (the others are tagged already)
+    broker.codes.tag(need_ids=[row_id])  # the new need's suggested codes
     with broker.sessions() as s:
         return need_out(broker, s.get(Need, row_id))
 
@@ -45,7 +45,7 @@ def upload(broker: BrokerDep, principal: BrokerRoleDep,
         path = Path(tmp) / f"upload{suffix}"
         path.write_bytes(file.file.read())
         report = broker.ingest(path, kind="needs", source=source_for(principal))
-        broker.codes.tag()
+        broker.codes.tag(offers=False)
     report.path = Path(file.filename or path.name).name  # the uploaded file's own name, never a server path
     with broker.sessions.begin() as s:
         for row in s.scalars(select(Need).where(Need.source == source_for(principal), Need.organisation.is_(None))):

@@ -49,6 +49,11 @@ EXPECTED: dict[tuple[str, str], dict[str, set[int]]] = {
     ("DELETE", "/api/keys/{prefix}"): {**ADMIN_ONLY, "admin": {404}},
     ("GET", "/api/ranker"): {**ADMIN_ONLY, "admin": OK},
     ("POST", "/api/ranker/train"): {**ADMIN_ONLY, "admin": {422}},  # too few judged needs in this database
+    ("GET", "/api/codes"): dict.fromkeys(ROLES, OK),
+    ("GET", "/api/codes/{scheme}"): dict.fromkeys(ROLES, OK),
+    ("GET", "/api/codes/{scheme}/{code}"): dict.fromkeys(ROLES, OK),
+    ("POST", "/api/codes/suggest"): {"public": {401}, "reader": OK, "other": OK, "own": OK, "admin": OK},
+    ("POST", "/api/needs/{need_id}/codes"): {**BROKER_ONLY, "other": {404}, "own": OK, "admin": OK},
 }
 
 ALFA_NEEDS = [
@@ -83,7 +88,8 @@ def site(tmp_path_factory):
 
 def _request(info, keys, method: str, path: str, op: dict, role: str) -> httpx.Response:
     offer_id = "he-01"
-    values = {"need_id": ALFA_ONLY_ID, "offer_id": offer_id, "job_id": "no-such-job", "prefix": "nosuchprefix"}
+    values = {"need_id": ALFA_ONLY_ID, "offer_id": offer_id, "job_id": "no-such-job", "prefix": "nosuchprefix",
+              "scheme": "styrk", "code": "5321"}
     url = path.format(**{k: v for k, v in values.items() if "{" + k + "}" in path})
     params: dict = {}
     body = None
