@@ -111,6 +111,20 @@ def tfidf_ranked(labels: list[tuple[str, str]], titles: list[str]) -> dict[int, 
     return out
 
 
+def suggestion_speed(tagger: CodeTagger, titles: list[str], vec_of: dict) -> dict:
+    """Wall time of suggestions with the query vectors given (the cache's case): one title, and 1,000."""
+    one = []
+    for t in titles[:50]:
+        start = time.perf_counter()
+        tagger.suggest([t], query_vectors=vec_of[t][None, :])
+        one.append(time.perf_counter() - start)
+    batch = titles[:1000]
+    start = time.perf_counter()
+    tagger.suggest(batch, query_vectors=np.stack([vec_of[t] for t in batch]))
+    return {"labels": len(tagger.codes_), "one_ms": 1000 * float(np.median(one)),
+            "batch_s": time.perf_counter() - start}
+
+
 def objective(ranked: dict[int, list[list[str]]], gold: list[set[str]]) -> float:
     """Mean of the two goal figures: top-5 at 4 digits and top-1 at 2 digits."""
     g2 = [{c[:2] for c in g} for g in gold]
@@ -216,6 +230,10 @@ def main() -> None:
             print(f"  first suggestion with confidence >= {settings.code_min_confidence} (counted in statistics): "
                   + ", ".join(f"{lvl} digits: {row[f'confident share@{lvl}']:.0%} of titles, "
                               f"{row[f'confident precision@{lvl}']:.0%} right" for lvl in LEVELS))
+    speed = suggestion_speed(fitted(labels_for(titles, True)), titles, vec_of)
+    report["speed"] = speed
+    print(f"\nspeed (names + all job titles, {speed['labels']} labels): one title p50 {speed['one_ms']:.1f} ms "
+          f"(text model cached), a batch of 1,000 {speed['batch_s']:.2f} s")
     print(f"\n{time.perf_counter() - t0:.0f} s")
     if args.save:
         (RESULTS / f"tagger_quality_{args.split}.json").write_text(json.dumps(report, indent=1, ensure_ascii=False))

@@ -66,3 +66,15 @@ def test_real_model_suggests_the_right_occupation_for_plain_titles(encoder):
         assert code in [x.code for x in row], (title, row)
     again = tagger.suggest(list(cases))
     assert rows == again  # same input, same suggestions
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.text(alphabet="abcæøå sveis-", max_size=20), max_size=12),
+       st.lists(st.text(alphabet="abcæøåsveis", min_size=1, max_size=5), min_size=1, max_size=4))
+def test_title_cover_matches_a_plain_substring_oracle(titles, terms):
+    from catalog.normalise import fold
+    from matcher.phrases import fold_titles, title_cover
+
+    got = title_cover(terms, fold_titles(titles))
+    want = np.array([sum(t in fold(title) for t in terms) / len(terms) for title in titles], np.float32)
+    assert np.allclose(got, want)
