@@ -625,6 +625,7 @@ def demo(ctx, n_needs, top_k):
     """Load the built-in demo data into a fresh database and show matches for a few needs."""
     import tempfile
 
+    from api.code_service import CODE_STATUS_NB
     from api.service import Broker
 
     settings: Settings = ctx.obj["settings"]
@@ -649,7 +650,7 @@ def demo(ctx, n_needs, top_k):
         click.echo(f"\nBehov {need.need_id} ({need.place.name if need.place else 'ukjent sted'}): {need.text}")
         for c in codes.get(need.need_id, [])[:2]:
             sure = f", {c['confidence']:.0%} av stemmene" if c["confidence"] is not None else ""
-            click.echo(f"  kode: {c['field']} {c['code']} {c['name'] or ''} ({STATUS_NB[c['status']]}{sure})")
+            click.echo(f"  kode: {c['field']} {c['code']} {c['name'] or ''} ({CODE_STATUS_NB[c['status']]}{sure})")
         _print_ranking(broker.rank(need, top_k))
     click.echo("\nStørste udekkede behovsklynger (behov uten godt tilbud i dag):")
     from api.scope import ALL
@@ -657,10 +658,6 @@ def demo(ctx, n_needs, top_k):
     _print_clusters(broker.demand.scoped_view(broker.demand.clusters(), ALL)[:3])
     click.echo("\nFlere kommandoer: megler match --text \"...\" --municipality Lyngen, megler demand clusters, "
                "megler demand monitor --by centrality, megler stats --by sn2007 --level 1")
-
-
-STATUS_NB = {"given": "oppgitt", "registered": "registrert", "suggested": "foreslått", "confirmed": "bekreftet",
-             "unknown": "ukjent kode"}
 
 
 def _need_codes(broker, external_ids: list[str]) -> dict[str, list[dict]]:

@@ -12,7 +12,7 @@ from collections import defaultdict
 
 from sqlalchemy import delete, select
 
-from catalog.errors import InvalidNeedError, NotFoundError
+from catalog.errors import InvalidNeedError
 from catalog.reference import codes as C
 from catalog.store.codes import (
     ItemCode,
@@ -25,7 +25,10 @@ from catalog.store.codes import (
 )
 from catalog.store.models import Need, NeedCode, Offer
 from matcher.tagging import CodeTagger, Suggestion
+from matcher.types import passage_text
 
+CODE_STATUS_NB = {"given": "oppgitt", "registered": "registrert næring", "suggested": "foreslått",
+             "confirmed": "bekreftet", "unknown": "ukjent kode"}
 SUGGEST_TOP = 3  # suggestions stored per item and scheme
 NEED_SCHEMES = (C.STYRK, C.ESCO_SKILL)
 OFFER_SCHEMES = (C.NUS, C.ESCO_SKILL)
@@ -226,8 +229,7 @@ class CodeService:
                               strict=True):
                 found_n[n.id].extend(ItemCode(C.SN2007, x.code, "suggested", x.confidence) for x in row)
             found_o: dict[int, list[ItemCode]] = defaultdict(list)
-            passages = [f"{o.title}. {(o.description or '')[:600]}".strip() if o.description else o.title
-                        for o in todo_o]
+            passages = [passage_text(o.title, o.description) for o in todo_o]  # the ranker's cached vectors
             for scheme in OFFER_SCHEMES:
                 keep = [i for i, o in enumerate(todo_o) if not own(have_o.get(o.id, []), scheme)]
                 rows = self.suggest([passages[i] for i in keep], scheme, top=SUGGEST_TOP, side="passage",
@@ -294,11 +296,3 @@ class CodeService:
             else:
                 row.status = "confirmed"
         return self.shown(ItemCode(scheme, check.code, "confirmed"))
-
-    def offer_row_id(self, external_id: str) -> int:
-        with self.broker.sessions() as s:
-            oid = s.scalar(select(Offer.id).where(Offer.external_id == external_id))
-        if oid is None:
-            raise NotFoundError(f"offer {external_id!r} not found")
-        return oid
-

@@ -17,6 +17,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 
 from api.auth import PUBLIC, Principal, authenticate
+from api.code_service import CODE_STATUS_NB
 from api.deps import BrokerDep
 from api.scope import Scope
 from catalog.errors import MeglerError, NotFoundError
@@ -148,8 +149,6 @@ def needs_page(request: Request, broker: BrokerDep) -> Response:
     return _render(request, "needs.html", principal, needs=needs)
 
 
-CODE_STATUS_NB = {"given": "oppgitt", "registered": "registrert næring", "suggested": "foreslått",
-                  "confirmed": "bekreftet", "unknown": "ukjent kode"}
 SCHEME_NB = {"styrk08": "Yrke (STYRK-08)", "sn2007": "Næring (SN2007)", "nus2000": "Utdanning (NUS)",
              "esco_skill": "Ferdighet (ESCO)", "esco_occupation": "Yrke (ESCO)"}
 

@@ -172,14 +172,6 @@ def _url(value: Any) -> str | None:
     return text
 
 
-def _list(value: Any) -> list[str]:
-    if value is None or value == "":
-        return []
-    if isinstance(value, (list, tuple)):
-        return [str(v).strip() for v in value if str(v).strip()]
-    return [p.strip() for p in re.split(r"[;,|]", str(value)) if p.strip()]
-
-
 def _id(issues: RecordIssues, raw: dict) -> str | None:
     value = raw.get("id")
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -270,7 +262,7 @@ def validate_offer(raw: dict, register: PlaceRegister,
     url = _apply(issues, raw, "url", _url, "an http(s) address", warn=True)
     price = _apply(issues, raw, "price_nok", _nonneg("price_nok", 5_000_000), "")
     min_part = _apply(issues, raw, "min_participants", _positive_int("min_participants", 10_000), "")
-    places = resolve_places(_list(raw.get("locations")), register, issues, "locations")
+    places = resolve_places(split_codes(raw.get("locations")), register, issues, "locations")
     given_codes = check_codes(raw, codes, issues)
     if issues.errors or ext_id is None or not title:
         return None, issues

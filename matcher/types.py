@@ -35,9 +35,13 @@ class OfferItem:
     url: str | None = None
 
     def passage(self, max_chars: int = 600) -> str:
-        """The text embedded for this offer: title first, then the start of the description."""
-        desc = (self.description or "")[:max_chars]
-        return f"{self.title}. {desc}".strip() if desc else self.title
+        return passage_text(self.title, self.description, max_chars)
+
+
+def passage_text(title: str, description: str | None, max_chars: int = 600) -> str:
+    """The text embedded for an offer: title first, then the start of the description."""
+    desc = (description or "")[:max_chars]
+    return f"{title}. {desc}".strip() if desc else title
 
 
 @dataclass

@@ -20,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from catalog.errors import CatalogFormatError
+from catalog.reference.klass import _read_text
 
 STYRK, SN2007, NUS, ESCO_OCCUPATION, ESCO_SKILL = "styrk08", "sn2007", "nus2000", "esco_occupation", "esco_skill"
 SCHEMES: dict[str, str] = {
@@ -170,25 +171,6 @@ class CodeRegister:
             entry = self.get(scheme, entry.parent) if entry.parent else None
         return entry.code if entry is not None and entry.level == level else None
 
-    def under(self, scheme: str, prefix: str) -> set[str]:
-        """The code itself and every code below it, in any version (for ``?styrk=53`` filters)."""
-        cls = self.schemes[scheme]
-        if scheme == NUS and prefix.startswith("nus-field:"):
-            part = prefix.removeprefix("nus-field:")
-            return {c for v in cls.codes.values() for c in v if len(c) > len(part) and c[1:1 + len(part)] == part}
-        children: dict[str, set[str]] = {}
-        for version in cls.codes.values():
-            for e in version.values():
-                if e.parent:
-                    children.setdefault(e.parent, set()).add(e.code)
-        out, todo = set(), [prefix]
-        while todo:
-            code = todo.pop()
-            if code not in out:
-                out.add(code)
-                todo.extend(children.get(code, ()))
-        return out
-
     def entries(self, scheme: str, *, level: int | None = None) -> list[CodeEntry]:
         rows = list(self.schemes[scheme].current.values())
         return [e for e in rows if level is None or e.level == level]
@@ -227,6 +209,7 @@ def normalise_code(scheme: str, value: object) -> str:
 
 
 def split_codes(value: object) -> list[str]:
+    """A list field as given: a JSON list, or text separated by ; , or | (also used for offers' locations)."""
     if value is None or value == "":
         return []
     if isinstance(value, (list, tuple)):
@@ -235,16 +218,6 @@ def split_codes(value: object) -> list[str]:
 
 
 # ---------------------------------------------------------------- readers
-def _read_text(path: str | Path) -> str:
-    raw = Path(path).read_bytes()
-    for enc in ("utf-8-sig", "cp1252"):
-        try:
-            return raw.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    raise CatalogFormatError(f"{path}: not UTF-8 or Windows-1252 text")
-
-
 def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
