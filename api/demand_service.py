@@ -121,8 +121,9 @@ class DemandService:
         if vectors is None:
             raise InvalidNeedError("clustering needs embeddings (MEGLER_EMBEDDING_BACKEND is 'none')")
         st = self.settings
-        found = D.clusters(needs, vectors, threshold=st.cluster_similarity, ranker=self.broker.ranker(),
-                           min_cohort=st.min_cohort_size, k=st.cluster_neighbours, large=st.cluster_louvain_limit,
+        found = D.clusters(needs, vectors, threshold=st.cluster_similarity,
+                           reference=D.subject_reference(self.broker.encoder), ranker=self.broker.ranker(),
+                           min_cohort=st.min_cohort_size, k=st.cluster_neighbours, large=st.cluster_exact_limit,
                            floor=st.partly_threshold, road_factor=st.road_factor)
         out = []
         for cl in found:

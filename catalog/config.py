@@ -82,10 +82,12 @@ class Settings(BaseSettings):
     # --- demand analysis ---
     covered_threshold: float = Field(default=0.60, description="Final score at or above which a need is covered")
     partly_threshold: float = Field(default=0.45, description="Final score at or above which a need is partly covered")
-    cluster_similarity: float = Field(default=0.10, description="Centred cosine at which two needs are linked")
-    cluster_neighbours: int = Field(default=15, ge=1, description="Neighbours per need in the similarity graph")
-    cluster_louvain_limit: int = Field(default=5_000, ge=2, description="Up to this many needs Louvain finds the "
-                                       "clusters; above it label propagation (linear in the graph's edges per pass)")
+    cluster_similarity: float = Field(default=0.28, description="Mean centred cosine at which two groups of needs "
+                                      "are joined (chosen by leave-one-set-out: benchmarks/cluster_quality.py)")
+    cluster_neighbours: int = Field(default=15, ge=1, description="Neighbours per need in the similarity graph "
+                                    "(above MEGLER_CLUSTER_EXACT_LIMIT needs)")
+    cluster_exact_limit: int = Field(default=5_000, ge=2, description="Up to this many needs average linkage finds "
+                                     "the clusters; above it label propagation (linear in the graph's edges per pass)")
     min_cohort_size: int = Field(default=12, ge=1)
     min_public_group: int = Field(default=3, ge=1, description="Suppress public groups with fewer firms")
     code_min_confidence: float = Field(default=0.5, ge=0, le=1, description="A suggested code (not given or "

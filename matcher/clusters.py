@@ -8,37 +8,48 @@ of the subject texts and the most central member's own phrase), a module whose u
 minimises the members' travel (and the farthest member's distance), the nearest offer today only if it
 is close enough to count, and, per member, why it is there (its nearest members and similarities).
 
-Pure computation: the caller passes needs (``matcher.demand.DemandNeed``), their subject vectors and a
-fitted ``Ranker``. Ids and groups depend only on the needs (``stable_id``; Louvain per connected
-component in ``matcher.communities``), so re-running gives the same clusters, and a need with no link
-to a group leaves that group as it was.
+Grouping: the subject vectors are centred on a fixed reference — the mean subject of the built-in code
+lists (``subject_reference``: occupations, industries and fields of education in the same carrier phrase) —
+so that two needs' similarity depends on those two needs only; then average-linkage agglomerative
+clustering joins groups while their mean similarity reaches the threshold. Re-running gives the same
+clusters and ids (``stable_id``), and a need whose similarity to every need stays below the threshold
+cannot change any group (its mean similarity to any group stays below it too, so it is never merged and
+never changes a merge). Above ``EXACT_LIMIT`` needs a kNN graph with label propagation takes over.
+
+Pure computation: the caller passes needs (``matcher.demand.DemandNeed``), their subject vectors, the
+reference and a fitted ``Ranker``.
 """
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+from scipy.cluster.hierarchy import fcluster, linkage
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from catalog.normalise import level_rank
 from catalog.places import haversine_km
 from matcher.communities import communities
 from matcher.hints import read_hints
+from matcher.hubness import bank_vectors
 from matcher.neighbours import nearest_neighbours
 from matcher.order import stable_desc
-from matcher.topic import FILLER, topic_or_text, topic_text
+from matcher.topic import CARRIER, FILLER, topic_or_text, topic_text
 from matcher.types import NeedQuery, Place
 
 if TYPE_CHECKING:
     from matcher.demand import DemandNeed
     from matcher.rank import Ranker
 
-LOUVAIN_LIMIT = 5_000  # up to this many needs Louvain; above it label propagation (see cluster_vectors)
+EXACT_LIMIT = 5_000  # up to this many needs average linkage (quadratic); above it label propagation
 NO_CLOSE_OFFER = "Ingen nære tilbud i dag"
+SUBJECT_MEAN = Path(__file__).resolve().parents[1] / "catalog" / "reference" / "data" / "subject_mean.json"
 
 
 @dataclass
@@ -50,32 +61,80 @@ class Cluster:
     details: dict = field(default_factory=dict)
 
 
-def centre(vectors: np.ndarray) -> np.ndarray:
-    """Subtract the mean vector and renormalise: e5 cosines all sit near 0.85, centred ones spread out."""
-    v = np.asarray(vectors, np.float32)
-    c = v - v.mean(axis=0, keepdims=True)
+def subject_bank() -> tuple[str, ...]:
+    """Subjects in general, as needs are embedded (``matcher.topic.CARRIER``): the built-in STYRK-08
+    occupations (4 digits), SN2007 industries (divisions) and NUS2000 fields (levels 3–4)."""
+    from catalog.reference.codes import NUS, SN2007, STYRK, builtin_code_register
+
+    register = builtin_code_register()
+    names = [e.name for scheme, levels in ((STYRK, (4,)), (SN2007, (2,)), (NUS, (3, 4)))
+             for e in register.entries(scheme) if e.level in levels]
+    return tuple(dict.fromkeys(CARRIER.format(n.lower()) for n in names))
+
+
+def bank_digest(texts: tuple[str, ...]) -> str:
+    return hashlib.sha256("\n".join(texts).encode("utf-8")).hexdigest()
+
+
+def subject_reference(encoder) -> np.ndarray:
+    """The mean subject vector (``subject_bank`` on the query side) that need vectors are centred on.
+
+    Shipped for the default model (``catalog/reference/data/subject_mean.json``, written by
+    ``scripts/make_subject_mean.py``); for any other model, or a changed bank, it is computed once (about
+    2,000 short texts; kept for the process, and in the embedding cache by a ``CachedEncoder``)."""
+    texts = subject_bank()
+    shipped = json.loads(SUBJECT_MEAN.read_text(encoding="utf-8")) if SUBJECT_MEAN.exists() else {}
+    if shipped.get("model") == getattr(encoder, "name", None) and shipped.get("bank_sha256") == bank_digest(texts):
+        return np.asarray(shipped["mean"], np.float32)
+    return bank_vectors(encoder, texts).mean(axis=0).astype(np.float32)
+
+
+def centre(vectors: np.ndarray, reference: np.ndarray | None = None) -> np.ndarray:
+    """Subtract the reference vector (or, without one, the vectors' own mean) and renormalise: e5 cosines
+    all sit near 0.85, centred ones spread out. A fixed reference keeps each pair's similarity
+    independent of the other needs."""
+    v = np.asarray(vectors, np.float64)
+    mean = v.mean(axis=0, keepdims=True) if reference is None else np.asarray(reference, np.float64)[None, :]
+    c = v - mean
     norms = np.linalg.norm(c, axis=1, keepdims=True)
     return (c / np.where(norms > 1e-9, norms, 1.0)).astype(np.float32)
 
 
-def cluster_vectors(vectors: np.ndarray, *, threshold: float, min_size: int = 2, k: int = 15,
-                    seed: int = 42, cohesion: float = 0.15, large: int = LOUVAIN_LIMIT) -> list[list[int]]:
-    """Communities of the kNN similarity graph of centred vectors, largest first.
+def average_linkage(centred: np.ndarray, threshold: float) -> list[list[int]]:
+    """Groups of average-linkage agglomerative clustering, merged while the mean similarity between two
+    groups is at least ``threshold`` (each sorted; singletons included)."""
+    n = len(centred)
+    if n < 2:
+        return [[i] for i in range(n)]
+    c = np.asarray(centred, np.float64)
+    dist = np.clip(1.0 - c @ c.T, 0.0, None)
+    condensed = dist[np.triu_indices(n, k=1)]
+    labels = fcluster(linkage(condensed, method="average"), t=1.0 - threshold, criterion="distance")
+    order = np.argsort(labels, kind="stable")
+    cuts = np.flatnonzero(np.diff(labels[order])) + 1
+    return [g.tolist() for g in np.split(order, cuts)]
 
-    Up to ``large`` needs: Louvain on each connected component (recovers planted topics in real, noisy
-    need embeddings best: label propagation floods small dense graphs, ARI ≈ 0.5 on the planted e5
-    needs, Louvain 0.94–1.0). Above it: weighted label propagation (``matcher.communities``, linear in
-    the edges per pass), which keeps topics apart where Louvain merges them at that size (resolution
-    limit); with the k-means-forest neighbour search the run grows about n log n
-    (``benchmarks/cluster_speed.py``). ``threshold`` is on centred cosine. Each community is then pruned:
-    while its least cohesive member's mean similarity to the others is below ``cohesion``, that member
-    leaves (a need that resembles nothing should stay alone). Groups smaller than ``min_size`` are dropped.
+
+def cluster_vectors(vectors: np.ndarray, *, threshold: float, reference: np.ndarray | None = None,
+                    min_size: int = 2, k: int = 15, seed: int = 42, large: int = EXACT_LIMIT) -> list[list[int]]:
+    """Groups of needs by subject, largest first (each sorted; groups smaller than ``min_size`` dropped).
+
+    The vectors are centred on ``reference`` (``subject_reference``; without it, on their own mean, which
+    makes every similarity depend on the whole set). Up to ``large`` needs: average linkage cut at
+    ``threshold`` (one knob, and a need unlike every other cannot change a group). Above it: the kNN
+    graph (``k`` neighbours, edges at ``threshold``), weighted label propagation (``matcher.communities``,
+    linear in the edges per pass; with the k-means-forest neighbour search the run grows about n log n,
+    ``benchmarks/cluster_speed.py``), then each group is pruned to members whose mean similarity to the
+    others reaches ``threshold`` — the same criterion average linkage applies.
     """
-    c = centre(vectors)
+    c = centre(vectors, reference)
     if len(c) < 2:
         return []
-    idx, sims = nearest_neighbours(c, k)
-    groups = [prune(m, c, cohesion) for m in communities(idx, sims, threshold=threshold, large=large, seed=seed)]
+    if len(c) <= large:
+        groups = average_linkage(c, threshold)
+    else:
+        idx, sims = nearest_neighbours(c, k)
+        groups = [prune(m, c, threshold) for m in communities(idx, sims, threshold=threshold, seed=seed)]
     groups = [m for m in groups if len(m) >= min_size]
     return sorted(groups, key=lambda m: (-len(m), m[0]))
 
@@ -236,15 +295,16 @@ def describe_cluster(members: list[DemandNeed], *, ranker: Ranker | None, centro
     }
 
 
-def clusters(needs: list[DemandNeed], vectors: np.ndarray, *, threshold: float, ranker: Ranker | None = None,
-             min_size: int = 2, min_cohort: int = 12, k: int = 15, large: int = LOUVAIN_LIMIT,
+def clusters(needs: list[DemandNeed], vectors: np.ndarray, *, threshold: float, reference: np.ndarray | None = None,
+             ranker: Ranker | None = None, min_size: int = 2, min_cohort: int = 12, k: int = 15, large: int = EXACT_LIMIT,
              floor: float = 0.0, road_factor: float = 1.3) -> list[Cluster]:
     """Group needs by subject; describe each group (``describe_cluster``). ``vectors`` are the needs'
-    subject embeddings (``matcher.topic.subject_text`` of each text, query side). Ids are stable for the same needs."""
-    groups = cluster_vectors(vectors, threshold=threshold, min_size=min_size, k=k, large=large)
+    subject embeddings (``matcher.topic.subject_text`` of each text, query side), ``reference`` the vector
+    they are centred on (``subject_reference``). Ids are stable for the same needs."""
+    groups = cluster_vectors(vectors, threshold=threshold, reference=reference, min_size=min_size, k=k, large=large)
     subjects = [topic_text(n.query.text) for n in needs]
     terms = characteristic_terms(subjects, groups)
-    centred = centre(vectors)
+    centred = centre(vectors, reference)
     out = []
     for members, words in zip(groups, terms, strict=True):
         ids = [str(needs[i].query.need_id) for i in members]

@@ -1,5 +1,5 @@
-"""Communities in the need-similarity graph: Louvain (networkx) for small sets, vectorised label
-propagation for large ones.
+"""Communities in a large need-similarity graph: vectorised label propagation (small sets are clustered
+exactly, by average linkage in ``matcher.clusters``).
 
 The graph comes as k-nearest-neighbour lists (``matcher.neighbours``): row i holds i's neighbours
 and their similarities; an edge exists where the similarity reaches the threshold, in either
@@ -11,26 +11,16 @@ its label on a tie, and the passes stop once at most ``settled`` of the nodes st
 """
 from __future__ import annotations
 
-import networkx as nx
 import numpy as np
 from scipy import sparse
-from scipy.sparse import csgraph
 
 
 def edge_matrix(indices: np.ndarray, sims: np.ndarray, n: int, threshold: float) -> sparse.csr_matrix:
     """Symmetric weighted adjacency (n × n) of the kNN edges with similarity ≥ threshold; an edge found
-    from both ends counts once (as a networkx graph would keep it)."""
+    from both ends counts once."""
     rows, cols = np.nonzero((sims >= threshold) & (indices >= 0))
     directed = sparse.csr_matrix((sims[rows, cols].astype(np.float64), (rows, indices[rows, cols])), shape=(n, n))
     return directed.maximum(directed.T).tocsr()
-
-
-def nx_graph(a: sparse.csr_matrix) -> nx.Graph:
-    g = nx.Graph()
-    g.add_nodes_from(range(a.shape[0]))
-    upper = sparse.triu(a, k=1).tocoo()
-    g.add_weighted_edges_from(zip(upper.row.tolist(), upper.col.tolist(), upper.data.tolist(), strict=True))
-    return g
 
 
 def label_propagation(a: sparse.csr_matrix, *, seed: int = 42, max_passes: int = 30, share: float = 0.7,
@@ -64,36 +54,12 @@ def label_propagation(a: sparse.csr_matrix, *, seed: int = 42, max_passes: int =
     return labels
 
 
-def louvain_by_component(a: sparse.csr_matrix, *, seed: int = 42) -> list[list[int]]:
-    """Louvain on each connected component on its own, nodes in index order, largest component first.
-
-    A component's communities depend only on that component: a need with no edge to a group (say, one
-    unrelated need added to the set) cannot reorder the random sweep that finds the group, so existing
-    clusters stay as they were. Isolated nodes come back as singletons.
-    """
-    count, comp = csgraph.connected_components(a, directed=False)
-    order = np.argsort(comp, kind="stable")
-    cuts = np.flatnonzero(np.diff(comp[order])) + 1
-    out: list[list[int]] = []
-    for nodes in np.split(order, cuts):
-        if len(nodes) == 1:
-            out.append([int(nodes[0])])
-            continue
-        sub = nx_graph(a[nodes][:, nodes].tocsr())
-        for c in nx.community.louvain_communities(sub, weight="weight", seed=seed):
-            out.append(sorted(int(nodes[i]) for i in c))
-    return sorted(out, key=lambda c: (-len(c), c[0]))
-
-
-def communities(indices: np.ndarray, sims: np.ndarray, *, threshold: float, large: int, seed: int = 42
-                ) -> list[list[int]]:
-    """Node groups (each sorted), from kNN lists: Louvain up to ``large`` nodes, label propagation above."""
+def communities(indices: np.ndarray, sims: np.ndarray, *, threshold: float, seed: int = 42) -> list[list[int]]:
+    """Node groups (each sorted, singletons included), from kNN lists, by label propagation."""
     n = len(indices)
     a = edge_matrix(indices, sims, n, threshold)
     if a.nnz == 0:
         return []
-    if n <= large:
-        return louvain_by_component(a, seed=seed)
     labels = label_propagation(a, seed=seed)
     order = np.argsort(labels, kind="stable")
     cuts = np.flatnonzero(np.diff(labels[order])) + 1

@@ -11,7 +11,7 @@ import numpy as np
 
 from catalog.places import haversine_km
 from matcher.clusters import (  # noqa: F401  (re-exported: the cluster stage lives in matcher.clusters)
-    LOUVAIN_LIMIT,
+    EXACT_LIMIT,
     Cluster,
     best_venue,
     centre,
@@ -21,6 +21,7 @@ from matcher.clusters import (  # noqa: F401  (re-exported: the cluster stage li
     describe_cluster,
     prune,
     stable_id,
+    subject_reference,
     suggested_module,
 )
 from matcher.hints import read_hints

@@ -69,3 +69,47 @@ def constraint_planted(per_topic: int = 4, seed: int = 0, *, subjects: dict = SU
         texts.append((decoy_constraint or rnd.choice(constraints)).format(s=subject))
         labels.append(100 + j)
     return texts, labels
+
+
+# ---- a second dev set: more subjects, and decoys that sit near a subject without sharing it ----
+# (used with the first to choose the clustering's centring and thresholds; benchmarks/cluster_quality.py
+# keeps its own held-out set apart from both)
+SUBJECTS_2 = {
+    "vvs": ["rørleggerarbeid og varmeanlegg i bolig", "montering av sanitæranlegg og avløpsrør", "vannbåren varme og rørsystemer",
+            "rørlegging på bad og kjøkken"],
+    "lastebil": ["førerkort for lastebil og yrkessjåførkompetanse", "sertifikat klasse C og CE for tungbil",
+                 "yrkessjåførutdanning for godstransport", "kjøring av vogntog og sikring av last"],
+    "palliasjon": ["lindrende behandling ved livets slutt", "palliativ omsorg for alvorlig syke pasienter",
+                   "omsorg for døende og deres pårørende", "smertelindring og symptomkontroll i palliasjon"],
+    "plc": ["programmering av PLS og styringssystemer", "automasjon og programmerbare logiske styringer",
+            "feilsøking i automatiserte anlegg med PLS", "industriell styring og automatisering av produksjonslinjer"],
+    "bokforing": ["lønnskjøring og arbeidsgiveravgift", "lønn, feriepenger og a-melding", "lønnsadministrasjon og rapportering av lønn",
+                  "utbetaling av lønn og skattetrekk for ansatte"],
+    "sauehald": ["sauehold og lamming", "fôring og stell av sau gjennom året", "avl og helse i saueflokken",
+                 "beitebruk og drift av sauebruk"],
+    "engelsk": ["engelsk muntlig for kundemøter", "forretningsengelsk og e-post på engelsk", "å snakke engelsk med utenlandske gjester",
+                "engelsk skriftlig og muntlig i jobbsammenheng"],
+    "tilrettelegging": ["tilrettelagt undervisning for elever med autisme", "autismespekteret og struktur i skolehverdagen",
+                        "å forstå og støtte barn med autisme", "kommunikasjon med elever med autismespekterforstyrrelse"],
+}
+CONSTRAINTS_2 = ["Bedriften trenger {s}, gjerne samlingsbasert.", "Me ønskjer kurs i {s} for tilsette, på kveldstid.",
+                 "{s} som nettkurs ved sida av jobb, inntil 10 studiepoeng.", "Vi vil ha {s} på fagskolenivå fra våren.",
+                 "Fleire tilsette treng {s} – kortkurs lokalt.", "Ansatte i turnus må lære {s}, deltid over to semestre.",
+                 "Lærlingene skal opp til fagprøve og trenger {s}.", "Etterutdanning i {s} på høgskolenivå, 15 studiepoeng."]
+# near a subject above (heating vs. plumbing, buses vs. lorries, ...) but a subject of its own
+DECOYS_2 = ["ventilasjon og inneklima i bygg", "busskjøring og rutetrafikk", "sorgarbeid i barnehagen",
+            "elektronikk og lodding av kretskort", "revisjon og internkontroll", "geitehold og ysting",
+            "tysk for reiselivet", "spesialpedagogikk for voksne med lese- og skrivevansker"]
+
+
+def near_planted(per_topic: int = 4, seed: int = 0) -> tuple[list[str], list[int]]:
+    """The second dev set: other subjects and wording, decoys near a subject (labels as ``constraint_planted``)."""
+    return constraint_planted(per_topic, seed, subjects=SUBJECTS_2, constraints=CONSTRAINTS_2, decoys=DECOYS_2,
+                              decoy_constraint=None)
+
+
+# needs unlike any demo need (stability: adding one must change no demo cluster)
+PROBES = ["Barnehagen ønsker opplæring i musikk og rytmikk", "Vi trenger kurs i sjakk og sjakkteori for klubben",
+          "Kirken trenger organister som kan spille salmer", "Frisørene vil lære nye klippeteknikker",
+          "Vi ønsker kurs i tysk for eksportsalg", "Bibliotekarene trenger opplæring i katalogisering",
+          "Fotballtrenerne våre trenger trenerkurs", "Vi trenger kurs i keramikk og dreiing"]

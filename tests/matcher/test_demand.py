@@ -2,8 +2,18 @@ import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from matcher.demand import Cohort, DemandNeed, best_venue, cluster_vectors, cohorts, stable_id
+from catalog.config import Settings
+from matcher.demand import (
+    Cohort,
+    DemandNeed,
+    best_venue,
+    cluster_vectors,
+    cohorts,
+    stable_id,
+    subject_reference,
+)
 from matcher.neighbours import nearest_neighbours
+from matcher.topic import subject_text
 from matcher.types import NeedQuery, OfferItem, Place
 from tests.matcher.planted import planted_needs
 
@@ -16,7 +26,8 @@ OSLO = Place("0301", "Oslo", 59.97, 10.74)
 @pytest.mark.parametrize("seed", [3, 4, 5])
 def test_planted_clusters_are_recovered(encoder, seed):
     texts, labels = planted_needs(8, seed)
-    groups = cluster_vectors(encoder.encode_queries(texts), threshold=0.1, min_size=1)
+    groups = cluster_vectors(encoder.encode_queries([subject_text(t) for t in texts]), min_size=1,
+                             threshold=Settings().cluster_similarity, reference=subject_reference(encoder))
     predicted = np.arange(len(texts)) + 1000
     for ci, members in enumerate(groups):
         predicted[members] = ci
@@ -36,7 +47,7 @@ def test_clustering_is_deterministic(encoder):
 def test_needs_that_resemble_nothing_are_not_forced_into_clusters():
     rng = np.random.default_rng(0)
     v = rng.standard_normal((30, 384)).astype(np.float32)  # unrelated needs, embedding-sized
-    assert cluster_vectors(v, threshold=0.1) == []
+    assert cluster_vectors(v, threshold=Settings().cluster_similarity) == []  # random pairs: cosine sd 0.05
 
 
 def _need(nid, place, participants, firm, km=None):
