@@ -105,3 +105,18 @@ def test_explain_says_why_each_member_is_in_its_cluster(demo_db):
     assert "explain" not in json.loads(demo_db("demand", "clusters", "--json"))[0]
     assert all("central_phrase" not in c and "explain" not in c
                for c in json.loads(demo_db("demand", "clusters", "--public", "--explain", "--json")))
+
+
+def test_one_unrelated_need_changes_no_existing_cluster(demo_db, tmp_path):
+    """Through the service: clusters (ids and members) before and after one unrelated need is reported.
+    The need's similarity to every demo need is below the threshold (tests/matcher/test_clusters.py
+    checks the probes), so by construction it can join nothing and move nothing."""
+    before = json.loads(demo_db("demand", "clusters", "--json"))
+    extra = tmp_path / "extra.jsonl"
+    extra.write_text(json.dumps({"id": "n99", "text": "Vi trenger kurs i keramikk og dreiing", "company": "Leirverkstaden",
+                                 "municipality": "Tolga"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    demo_db("ingest", str(extra))
+    after = json.loads(demo_db("demand", "clusters", "--json"))
+    assert [(c["cluster_id"], c["need_ids"]) for c in after] == [(c["cluster_id"], c["need_ids"]) for c in before]
+    rows = {r["need_id"]: r for r in json.loads(demo_db("demand", "coverage", "--json"))}
+    assert "n99" in rows  # the need is there, and counted as a need of its own
