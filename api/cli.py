@@ -365,6 +365,9 @@ def demand_clusters(ctx, county, all_needs, public, top_n, explain, as_json):
     rows = demand_service.public_view(rows) if public else demand_service.scoped_view(rows, ALL, explain=explain)
     if top_n:
         rows = rows[:top_n]
+    if explain and not as_json and not public:
+        click.echo(f"Behov slås sammen til en klynge så lenge snittlikheten mellom gruppene er minst "
+                   f"{demand_service.settings.cluster_similarity:.2f} (sentrert cosinus mellom emnene).")
     _emit(rows, as_json, _print_clusters)
 
 

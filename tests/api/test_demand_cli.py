@@ -4,6 +4,7 @@ import pytest
 from click.testing import CliRunner
 
 from api.cli import cli
+from catalog.config import Settings
 from tests.conftest import DEMO
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
@@ -103,6 +104,10 @@ def test_explain_says_why_each_member_is_in_its_cluster(demo_db):
             assert [x["similarity"] for x in e["nearest"]] == sorted((x["similarity"] for x in e["nearest"]),
                                                                     reverse=True)
     assert "explain" not in json.loads(demo_db("demand", "clusters", "--json"))[0]
+    text = demo_db("demand", "clusters", "--explain")
+    threshold = f"{Settings().cluster_similarity:.2f}"
+    assert text.startswith(f"Behov slås sammen til en klynge så lenge snittlikheten mellom gruppene er minst {threshold}")
+    assert "snittlikhet" in text and f"{clusters[0]['need_ids'][0]}: snittlikhet" in text
     assert all("central_phrase" not in c and "explain" not in c
                for c in json.loads(demo_db("demand", "clusters", "--public", "--explain", "--json")))
 
