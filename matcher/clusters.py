@@ -26,6 +26,7 @@ import json
 import math
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -61,6 +62,7 @@ class Cluster:
     details: dict = field(default_factory=dict)
 
 
+@cache
 def subject_bank() -> tuple[str, ...]:
     """Subjects in general, as needs are embedded (``matcher.topic.CARRIER``): the built-in STYRK-08
     occupations (4 digits), SN2007 industries (divisions) and NUS2000 fields (levels 3–4)."""
@@ -76,17 +78,25 @@ def bank_digest(texts: tuple[str, ...]) -> str:
     return hashlib.sha256("\n".join(texts).encode("utf-8")).hexdigest()
 
 
+@cache
+def _shipped_mean() -> tuple[str | None, np.ndarray | None]:
+    """(model, mean) from ``SUBJECT_MEAN`` when it was written for the current bank; read once."""
+    shipped = json.loads(SUBJECT_MEAN.read_text(encoding="utf-8")) if SUBJECT_MEAN.exists() else {}
+    if shipped.get("bank_sha256") != bank_digest(subject_bank()):
+        return None, None
+    return shipped.get("model"), np.asarray(shipped["mean"], np.float32)
+
+
 def subject_reference(encoder) -> np.ndarray:
     """The mean subject vector (``subject_bank`` on the query side) that need vectors are centred on.
 
     Shipped for the default model (``catalog/reference/data/subject_mean.json``, written by
-    ``scripts/make_subject_mean.py``); for any other model, or a changed bank, it is computed once (about
-    2,000 short texts; kept for the process, and in the embedding cache by a ``CachedEncoder``)."""
-    texts = subject_bank()
-    shipped = json.loads(SUBJECT_MEAN.read_text(encoding="utf-8")) if SUBJECT_MEAN.exists() else {}
-    if shipped.get("model") == getattr(encoder, "name", None) and shipped.get("bank_sha256") == bank_digest(texts):
-        return np.asarray(shipped["mean"], np.float32)
-    return bank_vectors(encoder, texts).mean(axis=0).astype(np.float32)
+    ``scripts/make_subject_mean.py``); for any other model, or a changed bank, it is computed once (705
+    short texts; kept for the process, and in the embedding cache by a ``CachedEncoder``)."""
+    model, mean = _shipped_mean()
+    if mean is not None and model == getattr(encoder, "name", None):
+        return mean
+    return bank_vectors(encoder, subject_bank()).mean(axis=0).astype(np.float32)
 
 
 def centre(vectors: np.ndarray, reference: np.ndarray | None = None) -> np.ndarray:
@@ -127,7 +137,13 @@ def cluster_vectors(vectors: np.ndarray, *, threshold: float, reference: np.ndar
     ``benchmarks/cluster_speed.py``), then each group is pruned to members whose mean similarity to the
     others reaches ``threshold`` — the same criterion average linkage applies.
     """
-    c = centre(vectors, reference)
+    return group_centred(centre(vectors, reference), threshold=threshold, min_size=min_size, k=k, seed=seed,
+                         large=large)
+
+
+def group_centred(c: np.ndarray, *, threshold: float, min_size: int = 2, k: int = 15, seed: int = 42,
+                  large: int = EXACT_LIMIT) -> list[list[int]]:
+    """``cluster_vectors`` on vectors already centred (``centre``)."""
     if len(c) < 2:
         return []
     if len(c) <= large:
@@ -301,10 +317,10 @@ def clusters(needs: list[DemandNeed], vectors: np.ndarray, *, threshold: float, 
     """Group needs by subject; describe each group (``describe_cluster``). ``vectors`` are the needs'
     subject embeddings (``matcher.topic.subject_text`` of each text, query side), ``reference`` the vector
     they are centred on (``subject_reference``). Ids are stable for the same needs."""
-    groups = cluster_vectors(vectors, threshold=threshold, reference=reference, min_size=min_size, k=k, large=large)
+    centred = centre(vectors, reference)
+    groups = group_centred(centred, threshold=threshold, min_size=min_size, k=k, large=large)
     subjects = [topic_text(n.query.text) for n in needs]
     terms = characteristic_terms(subjects, groups)
-    centred = centre(vectors, reference)
     out = []
     for members, words in zip(groups, terms, strict=True):
         ids = [str(needs[i].query.need_id) for i in members]

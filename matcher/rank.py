@@ -107,6 +107,12 @@ def zscore(x: np.ndarray, spread: np.ndarray | None = None) -> np.ndarray:
 
 
 LEGS = ("dense", "lexical", "title", "fuzzy", "context", "phrase")
+def corrected_z(values: np.ndarray, offset: np.ndarray | None = None) -> np.ndarray:
+    """Per-query z-scores of the hub-corrected similarities (``values - offset``), in units of the plain
+    similarities' spread (``matcher.hubness``); without an offset, plain z-scores."""
+    return zscore(values) if offset is None else zscore(values - offset, spread=values)
+
+
 PHRASE_Z = 3.0  # a title carrying all the need's key terms counts like a 3-sigma standout (matcher.phrases)
 
 
@@ -293,8 +299,7 @@ class TextRelevance:
             elif leg == "phrase":
                 comps[leg] = (PHRASE_Z * values).astype(np.float32)
             else:
-                offset = self.hub_offsets_.get(leg)
-                comps[leg] = zscore(values) if offset is None else zscore(values - offset, spread=values)
+                comps[leg] = corrected_z(values, self.hub_offsets_.get(leg))
         if "lexical" in comps:
             comps["lexical"] = lexical_evidence(comps["lexical"])
         return comps

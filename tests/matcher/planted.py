@@ -1,6 +1,8 @@
 """Synthetic needs with planted clusters (themes written in varied words), for clustering tests."""
 import random
 
+import numpy as np
+
 THEMES = {
     "drone": ["Vi trenger opplæring i droneflyging for inspeksjon av {x}", "Montørene skal bruke drone til å kontrollere {x} og må ta dronesertifikat",
               "Kurs i droneoperasjon og regelverk for kartlegging av {x}", "Ansatte må lære å fly drone og analysere bilder av {x}"],
@@ -113,3 +115,26 @@ PROBES = ["Barnehagen ønsker opplæring i musikk og rytmikk", "Vi trenger kurs 
           "Kirken trenger organister som kan spille salmer", "Frisørene vil lære nye klippeteknikker",
           "Vi ønsker kurs i tysk for eksportsalg", "Bibliotekarene trenger opplæring i katalogisering",
           "Fotballtrenerne våre trenger trenerkurs", "Vi trenger kurs i keramikk og dreiing"]
+
+
+def add_unrelated(seed: int, n: int, threshold: float, *, fixed_reference: bool = True) -> bool | None:
+    """Cluster ``n`` random vectors around 4 centres (16-d), add one random vector whose similarity to every
+    other is below ``threshold``, and say whether every existing cluster stayed exactly as it was (and the
+    new one stayed alone); None when 20 draws found no such vector. Centred on a fixed reference, or
+    (``fixed_reference=False``) on the set's own mean, which moves when the vector is added."""
+    from matcher.clusters import centre, cluster_vectors
+
+    rng = np.random.default_rng(seed)
+    centres = rng.standard_normal((4, 16))
+    v = (centres[rng.integers(0, 4, n)] + 0.7 * rng.standard_normal((n, 16))).astype(np.float32)
+    reference = rng.standard_normal(16).astype(np.float32) * 0.1 if fixed_reference else None
+    before = cluster_vectors(v, threshold=threshold, reference=reference, min_size=1)
+    for _ in range(20):
+        both = np.vstack([v, rng.standard_normal((1, 16)).astype(np.float32)])
+        c = centre(both, reference)
+        if float((c[:-1] @ c[-1]).max()) < threshold:
+            break
+    else:
+        return None
+    after = cluster_vectors(both, threshold=threshold, reference=reference, min_size=1)
+    return [g for g in after if g != [n]] == before and [n] in after

@@ -5,7 +5,7 @@ import json
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import adjusted_rand_score
 
@@ -25,7 +25,7 @@ from matcher.clusters import (
 from matcher.topic import subject_text
 from matcher.types import Place
 from tests.conftest import DEMO
-from tests.matcher.planted import PROBES, constraint_planted
+from tests.matcher.planted import PROBES, add_unrelated, constraint_planted
 
 
 def _ari(groups, labels):
@@ -132,27 +132,16 @@ def test_average_linkage_matches_brute_force(seed, n, topics, threshold):
 @given(seed=st.integers(0, 10**6), n=st.integers(3, 40), threshold=st.sampled_from([0.1, 0.28, 0.5]))
 def test_a_need_unlike_every_other_changes_no_cluster(seed, n, threshold):
     """With a fixed reference, adding a need whose similarity to each need is below the threshold leaves
-    every existing cluster exactly as it was (its mean similarity to any group is below it too)."""
-    rng = np.random.default_rng(seed)
-    centres = rng.standard_normal((4, 16))
-    v = (centres[rng.integers(0, 4, n)] + 0.7 * rng.standard_normal((n, 16))).astype(np.float32)
-    reference = rng.standard_normal(16).astype(np.float32) * 0.1
-    before = cluster_vectors(v, threshold=threshold, reference=reference, min_size=1)
-    c = centre(v, reference)
-    for _ in range(20):
-        new = rng.standard_normal((1, 16)).astype(np.float32)
-        if float((c @ centre(new, reference).T).max()) < threshold:
-            break
-    else:
-        return  # no unrelated need found for this draw
-    after = cluster_vectors(np.vstack([v, new]), threshold=threshold, reference=reference, min_size=1)
-    assert [g for g in after if g != [n]] == before and [n] in after
+    every existing cluster exactly as it was (its mean similarity to any group is below it too). On the
+    set's own mean the same law fails in some draws (benchmarks/cluster_quality.py counts them)."""
+    unchanged = add_unrelated(seed, n, threshold)
+    assume(unchanged is not None)  # a draw with no unrelated need says nothing
+    assert unchanged
 
 
 def test_unrelated_needs_leave_the_demo_clusters_as_they_were(encoder, demo_subjects, reference):
     """Real needs: each probe that is below the threshold with every demo need leaves every demo cluster as
-    it was. (With centring on the set's own mean the guarantee is gone: in the random law above, 30 of 245
-    draws changed a cluster.)"""
+    it was."""
     before = cluster_vectors(demo_subjects, threshold=THRESHOLD, reference=reference)
     centred = centre(demo_subjects, reference)
     checked = 0
