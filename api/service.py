@@ -17,7 +17,7 @@ from catalog.config import Settings
 from catalog.ingest import IngestReport, ingest_file
 from catalog.places import PlaceRegister
 from catalog.store.db import make_engine, session_factory, upgrade
-from catalog.store.embeddings import SqlEmbeddingCache
+from catalog.store.embeddings import SqlEmbeddingCache, file_cache
 from catalog.store.models import Need, Offer
 from catalog.store.repo import active_offers, ensure_register, save_register
 from matcher.convert import need_query_from_row, offer_item_from_row
@@ -66,7 +66,8 @@ class Broker:
     def encoder(self) -> CachedEncoder:
         st = self.settings
         base = make_encoder(st.embedding_backend, st.embedding_model, threads=st.embedding_threads)
-        return CachedEncoder(base, SqlEmbeddingCache(self.engine), batch_size=st.embedding_batch_size,
+        cache = file_cache(st.embedding_cache) if st.embedding_cache else SqlEmbeddingCache(self.engine)
+        return CachedEncoder(base, cache, batch_size=st.embedding_batch_size,
                              progress=self.progress)
 
     @cached_property

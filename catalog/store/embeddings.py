@@ -1,5 +1,7 @@
-"""The embedding cache in the database: vectors keyed by model name and text hash."""
+"""The embedding cache: vectors keyed by model name and text hash, in the database or in a file of its own."""
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 from sqlalchemy import Engine, select
@@ -36,3 +38,13 @@ class SqlEmbeddingCache:
             s.add_all([EmbeddingCacheEntry(model=model, text_hash=h, dim=int(v.shape[0]),
                                            vector=np.asarray(v, np.float32).tobytes())
                        for h, v in vectors.items() if h not in existing])
+
+
+def file_cache(path: str | Path) -> SqlEmbeddingCache:
+    """An embedding cache in a SQLite file of its own (made with its one table if new), which any number of
+    databases and processes can share: the vectors depend only on the model and the text."""
+    from catalog.store.db import make_engine
+
+    engine = make_engine(f"sqlite:///{Path(path).expanduser()}")
+    EmbeddingCacheEntry.__table__.create(engine, checkfirst=True)
+    return SqlEmbeddingCache(engine)

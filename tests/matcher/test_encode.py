@@ -46,3 +46,24 @@ def test_make_encoder_names_the_allowed_backends():
         make_encoder("word2vec")
     with pytest.raises(ValueError, match="needs a model name or path"):
         make_encoder("sentence-transformers")
+
+
+def test_a_cache_file_is_shared_by_databases_and_processes(encoder, tmp_path):
+    """Two encoders over one cache file (two engines, as two databases or processes would have): the second
+    encodes nothing and gets the very vectors the first computed; the Broker uses the file when told to."""
+    from api.service import Broker
+    from catalog.config import Settings
+    from catalog.store.embeddings import SqlEmbeddingCache, file_cache
+
+    texts = ["Kurs i sveising av aluminium", "Regnskap for små bedrifter"]
+    first = CachedEncoder(encoder, file_cache(tmp_path / "vectors.db"))
+    a = first.encode_passages(texts)
+    second = CachedEncoder(encoder, file_cache(tmp_path / "vectors.db"))
+    b = second.encode_passages(texts[::-1])
+    assert (first.computed, second.computed) == (2, 0)
+    np.testing.assert_array_equal(a[::-1], b)
+
+    shared = Broker(Settings(database_url=f"sqlite:///{tmp_path / 'a.db'}", embedding_cache=str(tmp_path / "v.db")))
+    own = Broker(Settings(database_url=f"sqlite:///{tmp_path / 'b.db'}", embedding_cache=""))
+    assert str(shared.encoder.cache.engine.url).endswith("v.db")
+    assert isinstance(own.encoder.cache, SqlEmbeddingCache) and own.encoder.cache.engine is own.engine
