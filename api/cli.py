@@ -391,7 +391,7 @@ def _print_clusters(rows) -> None:
             near = c["nearest_offers"][0]
             click.echo(f"    nærmeste tilbud i dag: «{near['title']}» (score {near['score']:.2f})")
         else:
-            click.echo(f"    nærmeste tilbud i dag: {c.get('nearest_note') or 'ingen'}")
+            click.echo(f"    {c['nearest_note']}")
         for e in c.get("explain") or []:
             near = ", ".join(f"{x['need_id'] or 'annen organisasjon'} ({x['similarity']:.2f})" for x in e["nearest"])
             click.echo(f"      {e['need_id']}: snittlikhet {e['mean_similarity']:.2f}; nærmest {near}")
