@@ -338,7 +338,7 @@ class ClusterOut(BaseModel):
         typical_level=None, typical_max_credits=None, delivery=["samlingsbasert", "online"], nearest_offers=[],
         suggested_module={"level": "5.1", "credits": 10, "credit_unit": "fagskolepoeng", "form": "fagskolemodul",
                           "venue": "Lyngen", "mean_travel_km": 67.0, "max_travel_km": 160.2},
-        coverage={"unmet": 5}, central_phrase="inspeksjon kraftlinjer droneflygere sertifikat", nearest_note=None)
+        coverage={"unmet": 5}, central_phrase="bruke droner til inspeksjon av kraftlinjer", nearest_note=None)
     cluster_id: str
     label: str
     terms: list[str]
@@ -354,7 +354,7 @@ class ClusterOut(BaseModel):
     nearest_offers: list[dict[str, Any]]
     suggested_module: dict[str, Any]
     coverage: dict[str, int]
-    central_phrase: str | None = Field(None, description="The subject words of the cluster's most central need")
+    central_phrase: str | None = Field(None, description="The cluster's most central need's own words for its subject")
     nearest_note: str | None = Field(None, description="Set when no offer today reaches the relevance floor")
     codes: dict[str, list[dict[str, Any]]] = Field(default_factory=dict, description=(
         "Dominant codes of the members (STYRK-08 occupation, SN2007 division) with how many members carry each"))

@@ -41,7 +41,7 @@ from matcher.hints import read_hints
 from matcher.hubness import bank_vectors
 from matcher.neighbours import nearest_neighbours
 from matcher.order import stable_desc
-from matcher.topic import CARRIER, FILLER, topic_or_text, topic_text
+from matcher.topic import CARRIER, FILLER, subject_phrase, topic_or_text, topic_text
 from matcher.types import NeedQuery, Place
 
 if TYPE_CHECKING:
@@ -329,8 +329,7 @@ def clusters(needs: list[DemandNeed], vectors: np.ndarray, *, threshold: float, 
         details = describe_cluster([needs[i] for i in members], ranker=ranker, centroid=centroid,
                                    min_cohort=min_cohort, floor=floor, road_factor=road_factor)
         local = centred[members]
-        phrase = subjects[members[central_member(local)]] or None
-        details["central_phrase"] = " ".join(dict.fromkeys(phrase.split()[:8])) if phrase else None
+        details["central_phrase"] = subject_phrase(needs[members[central_member(local)]].query.text) or None
         details["explain"] = explain_members(local)
         label = " · ".join(words[:3]) or details["central_phrase"] or "uten tydelig tema"
         out.append(Cluster(stable_id(ids), members, label, words, details))

@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from matcher.topic import topic_or_text, topic_text
+from matcher.topic import subject_phrase, topic_or_text, topic_text
 
 
 @pytest.mark.parametrize("text, subject", [
@@ -36,3 +36,28 @@ def test_topic_text_is_idempotent_and_only_keeps_words_of_the_text(text):
 @given(st.lists(WORDS, min_size=1, max_size=25).map(" ".join))
 def test_something_is_always_left_to_embed(text):
     assert topic_or_text(text).strip() or not text.strip(" ,.")
+
+
+@pytest.mark.parametrize("text, phrase", [
+    ("Sykepleierne trenger videreutdanning i palliasjon og smertelindring.", "palliasjon og smertelindring"),
+    ("Vi trenger kurs i sikker føring av RIB med passasjerer, sjøredning og førstehjelp til sjøs.",
+     "sikker føring av RIB med passasjerer, sjøredning og førstehjelp til sjøs"),
+    ("Montørene skal fly drone ved linjeinspeksjon og trenger dronesertifikat (A2/STS) og opplæring i bildeanalyse.",
+     "fly drone ved linjeinspeksjon"),
+    ("To lærlinger og tre ufaglærte skal ta fagbrev som tømrer. Det er videregående nivå vi trenger.", "tømrer"),
+    ("Our staff need training in fish welfare, online and part-time.", "fish welfare"),
+    ("Vi trenger kurs på videregående nivå, på nett, ved siden av jobb.", ""),
+])
+def test_subject_phrase_is_the_needs_own_words_for_its_subject(text, phrase):
+    assert subject_phrase(text) == phrase
+
+
+@given(st.lists(WORDS, max_size=40).map(" ".join))
+def test_subject_phrase_is_a_stretch_of_the_text_with_its_subject_words(text):
+    phrase = subject_phrase(text)
+    if not phrase:
+        return
+    words = phrase.removesuffix(" …").split()
+    assert len(words) <= 12
+    assert " ".join(words) in " ".join(text.split())  # as written, in order
+    assert set(topic_text(phrase.removesuffix(" …")).split()) <= set(topic_text(text).split())
