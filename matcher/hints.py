@@ -25,6 +25,13 @@ _ONLINE = (r"på nett\b|pa nett\b|nettbasert|nettkurs|nettstudi|digitalt kurs|di
            r"distance learning|remote learning|web-based|e-learning|"
            r"fjernundervisning|fjernstudi|uten studiested|utan studiestad|ingen studiested|ikkje studiestad|"
            r"ikke noe studiested|langt til nærmeste|langt til næraste|over nett|via nett|e-læring|heimefrå|hjemmefra")
+# "i nærleiken eller på nett": online is one choice, a place nearby the other (the distance rule judges
+# "nearby"); "nettbasert eller samlinger": online or gatherings
+_NEARBY = r"i nærheten|i nærleiken|i nærleik|lokalt|nearby|locally|close by"
+_GATHERINGS = r"samlingsbasert|samlinger|samlingar|samlingsbaserte"
+_ONLINE_OR_NEARBY = rf"(?:{_NEARBY})\s*,?\s*(?:eller|or)\s+(?:{_ONLINE})|(?:{_ONLINE})\s*,?\s*(?:eller|or)\s+(?:{_NEARBY})"
+_ONLINE_OR_GATHERINGS = (rf"(?:{_GATHERINGS})\s*,?\s*(?:eller|or)\s+(?:{_ONLINE})|"
+                         rf"(?:{_ONLINE})\s*,?\s*(?:eller|or)\s+(?:{_GATHERINGS})")
 _FLEX = (r"ved siden av jobb|ved sida av jobb|kombinere med jobb|kombinerast med jobb|kombineres med jobb|i turnus|"
          r"turnus|deltid|samlingsbasert|samlingar|samlinger|modul|moduler|kveldstid|kveld|i arbeidstida|"
          r"i arbeidstiden|mens de er i jobb|mens dei er i jobb|while working|part-time|alongside work|"
@@ -72,7 +79,11 @@ def read_hints(text: str) -> Hints:
     if m:
         max_credits = float(m.group(1).replace(",", "."))
     delivery: tuple[str, ...] = ()
-    if re.search(_ONLINE, t):
+    if re.search(_ONLINE_OR_NEARBY, t):
+        delivery = ()  # any form will do; how near a campus is, the distance rule says
+    elif re.search(_ONLINE_OR_GATHERINGS, t):
+        delivery = ("online", "hybrid", "samlingsbasert")
+    elif re.search(_ONLINE, t):
         delivery = ("online", "hybrid")
     flexible = bool(re.search(_FLEX, t))
     lang = text_language(text)

@@ -115,6 +115,10 @@ def test_language_rule(accepted, lang, status):
                                                                  "level_min": "5"}),
     ("Vi har ikke noe studiested i nærheten, så det må være på nett", {"delivery": ("online", "hybrid")}),
     ("Our staff need training in fish welfare", {"language": ("en", "no")}),
+    ("Vi ønskjer eit tilbod i nærleiken eller på nett.", {"delivery": ()}),  # nearby or online: either will do
+    ("Helst lokalt, eller nettbasert.", {"delivery": ()}),
+    ("Nettbasert eller samlinger, maks 30 studiepoeng.", {"delivery": ("online", "hybrid", "samlingsbasert")}),
+    ("Online or locally, whatever suits the team.", {"delivery": ()}),
 ])
 def test_hints_from_the_needs_own_words(text, expected):
     hints = read_hints(text)
