@@ -74,7 +74,8 @@ def read_hints(text: str) -> Hints:
     elif re.search(_HIGHER, t) and not re.search(_NOT_HIGHER, t):
         level_min = "5"
     max_credits = None
-    m = re.search(r"(?:maks|maksimalt|inntil|opp til|høgst|høyst|under|max|at most)\.?\s*(\d+(?:[.,]\d+)?)\s*"
+    m = re.search(r"(?:maks|maksimalt|inntil|opp til|høgst|høyst|under|max|maximum|at most|no more than|"
+                  r"not more than|no larger than|up to)\.?\s*(\d+(?:[.,]\d+)?)\s*"
                   r"(?:studiepoeng|sp\b|stp\b|fagskolepoeng|ects|credits)", t)
     if m:
         max_credits = float(m.group(1).replace(",", "."))

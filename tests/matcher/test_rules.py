@@ -119,6 +119,8 @@ def test_language_rule(accepted, lang, status):
     ("Helst lokalt, eller nettbasert.", {"delivery": ()}),
     ("Nettbasert eller samlinger, maks 30 studiepoeng.", {"delivery": ("online", "hybrid", "samlingsbasert")}),
     ("Online or locally, whatever suits the team.", {"delivery": ()}),
+    ("It should be at master's level and no more than 15 ECTS.", {"max_credits": 15.0, "level_min": "7"}),
+    ("A course of up to 7.5 credits", {"max_credits": 7.5}),
 ])
 def test_hints_from_the_needs_own_words(text, expected):
     hints = read_hints(text)
