@@ -234,7 +234,7 @@ def match(ctx, text, needs_file, stored, municipality, level_min, level_max, max
         click.echo(json.dumps({"need_id": None, "notes": ranking.notes,
                                "results": [r.as_dict() for r in ranking.results]}, ensure_ascii=False))
         return
-    _print_ranking(ranking)
+    _print_ranking(ranking, broker.settings)
 
 
 @cli.command()
@@ -307,14 +307,25 @@ def _needs_from_file(broker, path: Path):
     return needs, problems
 
 
-def _print_ranking(ranking, indent: str = "  ") -> None:
+def _print_ranking(ranking, settings: Settings, indent: str = "  ") -> None:
+    """The results with their reasons; a line marks where they fall below "delvis dekket", and the last
+    line says how well the best one covers the need (the thresholds the demand analysis uses)."""
+    from matcher.demand import CLASS_NB, classify
+
+    partly, covered = settings.partly_threshold, settings.covered_threshold
     for note in ranking.notes:
         click.echo(f"{indent}! {note}")
     for r in ranking.results:
+        if r.score < partly and (r.rank == 1 or ranking.results[r.rank - 2].score >= partly):
+            click.echo(f"{indent}    ‒ svakere treff (under {partly:.2f}) ‒")
         click.echo(f"{indent}{r.rank:>2}. {r.score:.2f}  {r.offer.title} – {r.offer.provider or 'ukjent tilbyder'} "
                    f"[{r.offer.offer_id}]")
         for reason in r.reasons:
             click.echo(f"{indent}      · {reason}")
+    best = ranking.results[0].score if ranking.results else 0.0
+    status = CLASS_NB[classify(best, covered, partly)]
+    click.echo(f"{indent}= {status[0].upper() + status[1:]}: beste treff {best:.2f} "
+               f"(dekket fra {covered:.2f}, delvis dekket fra {partly:.2f})")
 
 
 # ---------------------------------------------------------------- demand analysis
@@ -654,7 +665,7 @@ def demo(ctx, n_needs, top_k):
         for c in codes.get(need.need_id, [])[:2]:
             sure = f", {c['confidence']:.0%} av stemmene" if c["confidence"] is not None else ""
             click.echo(f"  kode: {c['field']} {c['code']} {c['name'] or ''} ({CODE_STATUS_NB[c['status']]}{sure})")
-        _print_ranking(broker.rank(need, top_k))
+        _print_ranking(broker.rank(need, top_k), broker.settings)
     click.echo("\nStørste udekkede behovsklynger (behov uten godt tilbud i dag):")
     from api.scope import ALL
 

@@ -63,6 +63,30 @@ def test_match_text_prints_reasons(megler):
     assert "Demensomsorg" in res.output and "I Kongsvinger – lokalt" in res.output
 
 
+def test_match_text_marks_weak_results_and_says_how_well_the_best_covers(megler):
+    """The separator stands right before the first result under the partly-covered threshold, and the last
+    line classifies the best score with the demand analysis' thresholds (checked against the printed scores)."""
+    from catalog.config import Settings
+    from matcher.demand import CLASS_NB, classify
+
+    st = Settings()
+    megler("ingest", str(DEMO / "offers.jsonl"))
+    for text in ("Kurs i demensomsorg for helsefagarbeidere", "Vi trenger kurs i sjakk og sjakkteori for klubben"):
+        res = megler("match", "--text", text, "--municipality", "Kongsvinger", "--top", "8")
+        assert res.exit_code == 0, res.output
+        lines = [x.strip() for x in res.output.splitlines() if x.strip() and not x.strip().startswith("·")]
+        scores = [float(x.split()[1]) for x in lines if x.split()[0].rstrip(".").isdigit()]
+        assert scores == sorted(scores, reverse=True) and scores
+        weak = next((i for i, s in enumerate(scores) if s < st.partly_threshold), None)
+        marks = [i for i, x in enumerate(lines) if x.startswith("‒ svakere treff")]
+        if weak is None:
+            assert marks == []
+        else:
+            assert len(marks) == 1 and lines[marks[0] + 1].startswith(f"{weak + 1}.")
+        status = CLASS_NB[classify(scores[0], st.covered_threshold, st.partly_threshold)]
+        assert lines[-1].startswith(f"= {status[0].upper() + status[1:]}: beste treff {scores[0]:.2f}")
+
+
 @pytest.mark.parametrize("args, message", [
     (["ingest", "/no/such/file.jsonl"], "/no/such/file.jsonl: no such file"),
     (["match"], "give --text"),
