@@ -664,6 +664,8 @@ def demo(ctx, n_needs, top_k):
         click.echo(f"\nBehov {need.need_id} ({need.place.name if need.place else 'ukjent sted'}): {need.text}")
         for c in codes.get(need.need_id, [])[:2]:
             sure = f", {c['confidence']:.0%} av stemmene" if c["confidence"] is not None else ""
+            if c["confidence"] is not None and c["confidence"] < broker.settings.code_min_confidence:
+                sure += " – usikker, telles ikke i statistikken"
             click.echo(f"  kode: {c['field']} {c['code']} {c['name'] or ''} ({CODE_STATUS_NB[c['status']]}{sure})")
         _print_ranking(broker.rank(need, top_k), broker.settings)
     click.echo("\nStørste udekkede behovsklynger (behov uten godt tilbud i dag):")
