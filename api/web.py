@@ -26,7 +26,7 @@ from catalog.reference import display_name
 from catalog.store.models import Feedback, Need, Offer
 from catalog.store.repo import create_need
 from matcher.convert import need_query_from_row
-from matcher.demand import CLASS_NB
+from matcher.demand import CLASS_NB, classify
 from matcher.rules import DELIVERY_NB
 
 HERE = Path(__file__).resolve().parent
@@ -179,7 +179,13 @@ def need_page(request: Request, broker: BrokerDep, need_id: str,
                if (not levering or set(levering) & set(r.offer.delivery))
                and (max_sp is None or (r.offer.credits_sp is not None and r.offer.credits_sp <= max_sp))][:antall]
     offer_codes = broker.codes.for_offers([r.offer for r in results])
+    st = broker.settings
+    best = ranking.results[0].score if ranking.results else 0.0
+    status = classify(best, st.covered_threshold, st.partly_threshold)
+    coverage = {"status": status, "label": CLASS_NB[status], "best": best, "covered": st.covered_threshold,
+                "partly": st.partly_threshold}
     return _render(request, "need.html", principal, need=need, results=results, notes=ranking.notes, marks=marks,
+                   coverage=coverage,
                    status_nb=STATUS_NB, delivery_modes=DELIVERY_NB, code_status=CODE_STATUS_NB,
                    scheme_nb=SCHEME_NB, offer_codes=offer_codes,
                    filters={"levering": levering or [], "maks_sp": max_sp, "strengt": strengt, "antall": antall})

@@ -73,6 +73,21 @@ def test_register_a_need_see_offers_and_mark_one(site, browser):
     first = results.first
     assert first.locator("h2").inner_text() == "Arktisk naturguiding"
     assert "km fra Lyngen" in first.locator(".reasons").inner_text()
+    # how well the best offer covers the need, and where the results fall under "delvis dekket": checked
+    # against the scores the page shows
+    from catalog.config import Settings
+
+    covered, partly = Settings().covered_threshold, Settings().partly_threshold
+    scores = [float(x) for x in results.locator(".score").all_inner_texts()]
+    coverage = page.locator("#dekning")
+    status = coverage.get_attribute("data-status")
+    assert status == ("covered" if scores[0] >= covered else "partly_covered" if scores[0] >= partly else "unmet")
+    assert f"beste treff {scores[0]:.2f}" in coverage.inner_text()
+    weak = [i for i, x in enumerate(scores) if x < partly]
+    items = page.locator("ol.results > li")
+    dividers = [i for i in range(items.count()) if "weak-divider" in (items.nth(i).get_attribute("class") or "")]
+    assert dividers == ([weak[0]] if weak else [])  # right before the first weak result, and only there
+    assert all("weak" in results.nth(i).get_attribute("class") for i in weak)
     page.screenshot(path=str(SHOTS / "02-tilbud-med-begrunnelser.png"), full_page=True)
 
     first.get_by_role("button", name="Kortliste").click()
