@@ -185,7 +185,7 @@ def need_page(request: Request, broker: BrokerDep, need_id: str,
     coverage = {"status": status, "label": CLASS_NB[status], "best": best, "covered": st.covered_threshold,
                 "partly": st.partly_threshold}
     return _render(request, "need.html", principal, need=need, results=results, notes=ranking.notes, marks=marks,
-                   coverage=coverage,
+                   coverage=coverage, code_min_confidence=st.code_min_confidence,
                    status_nb=STATUS_NB, delivery_modes=DELIVERY_NB, code_status=CODE_STATUS_NB,
                    scheme_nb=SCHEME_NB, offer_codes=offer_codes,
                    filters={"levering": levering or [], "maks_sp": max_sp, "strengt": strengt, "antall": antall})
