@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from catalog.config import Settings
+from matcher.demand import classify
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
@@ -80,11 +81,12 @@ def test_register_a_need_see_offers_and_mark_one(site, browser):
     scores = [float(x) for x in results.locator(".score").all_inner_texts()]
     coverage = page.locator("#dekning")
     status = coverage.get_attribute("data-status")
-    assert status == ("covered" if scores[0] >= covered else "partly_covered" if scores[0] >= partly else "unmet")
+    assert status == classify(scores[0], covered, partly)
     assert f"beste treff {scores[0]:.2f}" in coverage.inner_text()
     weak = [i for i, x in enumerate(scores) if x < partly]
     items = page.locator("ol.results > li")
-    dividers = [i for i in range(items.count()) if "weak-divider" in (items.nth(i).get_attribute("class") or "")]
+    classes = [items.nth(i).get_attribute("class") or "" for i in range(items.count())]
+    dividers = [i for i, c in enumerate(classes) if "weak-divider" in c]
     assert dividers == ([weak[0]] if weak else [])  # right before the first weak result, and only there
     assert all("weak" in results.nth(i).get_attribute("class") for i in weak)
     page.screenshot(path=str(SHOTS / "02-tilbud-med-begrunnelser.png"), full_page=True)
