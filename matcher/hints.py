@@ -29,7 +29,8 @@ _ONLINE = (r"på nett\b|pa nett\b|nettbasert|nettkurs|nettstudi|digitalt kurs|di
 # "nearby"); "nettbasert eller samlinger": online or gatherings
 _NEARBY = r"i nærheten|i nærleiken|i nærleik|lokalt|nearby|locally|close by"
 _GATHERINGS = r"samlingsbasert|samlinger|samlingar|samlingsbaserte"
-_ONLINE_OR_NEARBY = rf"(?:{_NEARBY})\s*,?\s*(?:eller|or)\s+(?:{_ONLINE})|(?:{_ONLINE})\s*,?\s*(?:eller|or)\s+(?:{_NEARBY})"
+_ONLINE_OR_NEARBY = (rf"(?:{_NEARBY})\s*,?\s*(?:eller|or)\s+(?:{_ONLINE})|"
+                     rf"(?:{_ONLINE})\s*,?\s*(?:eller|or)\s+(?:{_NEARBY})")
 _ONLINE_OR_GATHERINGS = (rf"(?:{_GATHERINGS})\s*,?\s*(?:eller|or)\s+(?:{_ONLINE})|"
                          rf"(?:{_ONLINE})\s*,?\s*(?:eller|or)\s+(?:{_GATHERINGS})")
 _FLEX = (r"ved siden av jobb|ved sida av jobb|kombinere med jobb|kombinerast med jobb|kombineres med jobb|i turnus|"
