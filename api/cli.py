@@ -315,8 +315,9 @@ def _print_ranking(ranking, settings: Settings, indent: str = "  ") -> None:
     partly, covered = settings.partly_threshold, settings.covered_threshold
     for note in ranking.notes:
         click.echo(f"{indent}! {note}")
+    first_weak = next((r.rank for r in ranking.results if r.score < partly), None)  # results come best first
     for r in ranking.results:
-        if r.score < partly and (r.rank == 1 or ranking.results[r.rank - 2].score >= partly):
+        if r.rank == first_weak:
             click.echo(f"{indent}    ‒ svakere treff (under {partly:.2f}) ‒")
         click.echo(f"{indent}{r.rank:>2}. {r.score:.2f}  {r.offer.title} – {r.offer.provider or 'ukjent tilbyder'} "
                    f"[{r.offer.offer_id}]")

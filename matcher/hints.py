@@ -28,13 +28,13 @@ _ONLINE = (r"på nett\b|pa nett\b|nettbasert|nettkurs|nettstudi|digitalt kurs|di
 # "i nærleiken eller på nett": online is one choice, a place nearby the other (the distance rule judges
 # "nearby"); "nettbasert eller samlinger": online or gatherings
 _NEARBY = r"i nærheten|i nærleiken|i nærleik|lokalt|nearby|locally|close by"
-_GATHERINGS = r"samlingsbasert|samlinger|samlingar|samlingsbaserte"
+_GATHERINGS = r"samlingsbasert|samlinger|samlingar"
 _ONLINE_OR_NEARBY = (rf"(?:{_NEARBY})\s*,?\s*(?:eller|or)\s+(?:{_ONLINE})|"
                      rf"(?:{_ONLINE})\s*,?\s*(?:eller|or)\s+(?:{_NEARBY})")
 _ONLINE_OR_GATHERINGS = (rf"(?:{_GATHERINGS})\s*,?\s*(?:eller|or)\s+(?:{_ONLINE})|"
                          rf"(?:{_ONLINE})\s*,?\s*(?:eller|or)\s+(?:{_GATHERINGS})")
 _FLEX = (r"ved siden av jobb|ved sida av jobb|kombinere med jobb|kombinerast med jobb|kombineres med jobb|i turnus|"
-         r"turnus|deltid|samlingsbasert|samlingar|samlinger|modul|moduler|kveldstid|kveld|i arbeidstida|"
+         rf"turnus|deltid|{_GATHERINGS}|modul|moduler|kveldstid|kveld|i arbeidstida|"
          r"i arbeidstiden|mens de er i jobb|mens dei er i jobb|while working|part-time|alongside work|"
          r"alongside their jobs|shift work|shifts")
 _UPPER_SECONDARY = (r"fagbrev|svennebrev|fagprøve|fagprøva|videregående nivå|vidaregåande nivå|vgs-nivå|"

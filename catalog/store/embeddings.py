@@ -7,6 +7,7 @@ import numpy as np
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from catalog.store.db import make_engine
 from catalog.store.models import EmbeddingCacheEntry
 
 
@@ -43,8 +44,6 @@ class SqlEmbeddingCache:
 def file_cache(path: str | Path) -> SqlEmbeddingCache:
     """An embedding cache in a SQLite file of its own (made with its one table if new), which any number of
     databases and processes can share: the vectors depend only on the model and the text."""
-    from catalog.store.db import make_engine
-
     engine = make_engine(f"sqlite:///{Path(path).expanduser()}")
     EmbeddingCacheEntry.__table__.create(engine, checkfirst=True)
     return SqlEmbeddingCache(engine)
