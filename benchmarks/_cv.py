@@ -39,14 +39,15 @@ class Config:
     absolute: float = 0.3
     rules: bool = True  # the broker's rule factors (need→offer sets only)
     phrase: float = 0.0
+    dense_title: float = 0.0
 
     def weights(self, base: Weights) -> Weights:
         return dataclasses.replace(base, dense=self.dense, lexical=self.lexical, dense_long=self.dense_long,
-                                   lexical_long=self.lexical_long, phrase=self.phrase)
+                                   lexical_long=self.lexical_long, phrase=self.phrase, dense_title=self.dense_title)
 
     def short(self) -> str:
         return (f"w=({self.dense:g},{self.lexical:g},{self.dense_long:g},{self.lexical_long:g}) "
-                f"hub={'on' if self.hub else 'off'} abs={self.absolute:g} phrase={self.phrase:g}"
+                f"hub={'on' if self.hub else 'off'} abs={self.absolute:g} phrase={self.phrase:g} title={self.dense_title:g}"
                 + ("" if self.rules else " rules=off"))
 
 
@@ -58,10 +59,12 @@ def grid(base: Config | None = None) -> list[Config]:
     weight with every flag as in ``base``, and the same with each flag switched off in turn."""
     base = base or Config()
     out = [base]
-    weights = list(itertools.product((1.0, 1.5, 2.0), (0.5, 1.0), ((2.0, 0.3), (1.5, 0.6)), (0.0, 0.5, 1.0)))
+    weights = list(itertools.product((1.0, 1.5, 2.0), (0.5, 1.0), ((2.0, 0.3), (1.5, 0.6)), (0.0, 0.5, 1.0),
+                                     (0.0, 0.2)))
     for off in [None, *FLAGS]:
-        for d, lx, (dl, ll), ph in weights:
-            c = dataclasses.replace(base, dense=d, lexical=lx, dense_long=dl, lexical_long=ll, phrase=ph)
+        for d, lx, (dl, ll), ph, dt in weights:
+            c = dataclasses.replace(base, dense=d, lexical=lx, dense_long=dl, lexical_long=ll, phrase=ph,
+                                    dense_title=dt)
             if off is not None:
                 c = dataclasses.replace(c, **{off: FLAGS[off]})
             if c not in out:
@@ -74,11 +77,13 @@ def config_scores(es, cfg: Config, base: Weights, calibration: Calibration | Non
     ``calibration`` sets the constants other than the absolute weight (default: the shipped ones)."""
     w = cfg.weights(base)
     source = es.comps if (cfg.hub or es.comps_plain is None) else es.comps_plain
-    comps = {k: source[k] for k in ("dense", "raw_dense", "raw_lexical", "context", "fuzzy", "phrase") if k in source}
+    comps = {k: source[k] for k in ("dense", "dense_title", "raw_dense", "raw_lexical", "context", "fuzzy", "phrase")
+             if k in source}
     comps["lexical"] = source["lexical"]
     present = {"dense", "lexical"} | ({"context"} if "context" in source else set()) | \
-        ({"phrase"} if "phrase" in source and cfg.phrase > 0 else set())
-    legs = leg_weights(es.docs, w, present, es.context_has)
+        ({"phrase"} if "phrase" in source and cfg.phrase > 0 else set()) | \
+        ({"dense_title"} if "dense_title" in source and cfg.dense_title > 0 else set())
+    legs = leg_weights(es.docs, w, present, es.context_has, es.titled)
     calibration = dataclasses.replace(calibration or Calibration(), absolute_weight=cfg.absolute)
     scores = fuse_z(comps, legs, calibration)
     return scores * es.rule_factors if es.rule_factors is not None and cfg.rules else scores
@@ -160,16 +165,35 @@ KNOBS = {  # knob → (description, its simple value)
                            lambda c: (c.dense_long, c.lexical_long) == (1.5, 0.6)),
     "rules": ("the broker's rule factors (level, size, distance, delivery, start, language)", lambda c: not c.rules),
     "phrase": ("the phrase leg (key terms whole in the title)", lambda c: c.phrase == 0.0),
+    "title vector": ("the title embedded on its own for offers with a description", lambda c: c.dense_title == 0.0),
 }
 
 
-def ablation(table: dict[str, np.ndarray], configs: list[Config], dev: str | None) -> list[dict]:
-    """Held-out means (leave-one-set-out over all sets, and grouped K-fold on ``dev``) with every knob free,
-    and with each knob fixed at its simple value."""
+def shippable(configs: list[Config], current: Config) -> np.ndarray:
+    """The configurations the product can ship: every ranking knob free, the absolute share fixed at its
+    setting. The absolute share is a calibration, not a ranking knob: coverage thresholds (dekket / delvis
+    dekket) rest on it, so the service never drops it, and choosing among configurations without it would
+    measure a procedure the product does not run. (The knob table still shows it switched off, and free.)"""
+    return np.array([c.absolute == current.absolute for c in configs])
+
+
+def ablation(table: dict[str, np.ndarray], configs: list[Config], dev: str | None,
+             base: np.ndarray | None = None) -> list[dict]:
+    """Held-out means (leave-one-set-out over all sets, and grouped K-fold on ``dev``) with every knob free
+    within ``base`` (``shippable``; None: all configurations), with each knob fixed at its simple value, and
+    with ``base`` lifted."""
     rows = []
+    base = np.ones(len(configs), bool) if base is None else np.asarray(base, bool)
     variants = [("all knobs free", None)] + [(f"{k} off", v[1]) for k, v in KNOBS.items()]
+    if not base.all():
+        variants.append(("absolute share free as well", "all"))
     for name, fixed in variants:
-        allowed = np.ones(len(configs), bool) if fixed is None else np.array([fixed(c) for c in configs])
+        if fixed == "all":
+            allowed = np.ones(len(configs), bool)
+        elif name == "absolute off":
+            allowed = np.array([fixed(c) for c in configs])
+        else:
+            allowed = base if fixed is None else base & np.array([fixed(c) for c in configs])
         if not allowed.any():
             continue
         loso = leave_one_set_out(table, allowed)

@@ -61,21 +61,27 @@ def bank_similarities(es, encoder, weights: Weights, hubs: HubCorrection) -> Non
     """Plain components of every leg, and each document's similarities to the bank (dense, lexical)."""
     es.vectors = encoder.encode_passages(es.docs)
     es.query_vectors = encoder.encode_queries(es.queries)
-    every_leg = dataclasses.replace(weights, dense=1, lexical=1, title=1, fuzzy=1, phrase=1)
+    every_leg = dataclasses.replace(weights, dense=1, lexical=1, title=1, fuzzy=1, phrase=1, dense_title=1)
     rel = TextRelevance(encoder, every_leg).fit(es.docs, es.titles, es.vectors)
     es.context_has = rel.context_has_
+    es.titled = rel.titled_
     es.plain = rel.components_batch(es.queries, es.query_vectors)
-    es.bank_dense = es.vectors @ bank_vectors(encoder, hubs.texts).T
+    bank = bank_vectors(encoder, hubs.texts)
+    es.bank_dense = es.vectors @ bank.T
+    es.bank_dense_title = None if rel.title_vectors_ is None else rel.title_vectors_ @ bank.T
     es.bank_lexical = rel.lexical_.score(list(hubs.texts)).T
 
 
 def corrected(es, h: dict) -> dict[str, np.ndarray]:
     """The components with the hub correction ``h`` (as ``TextRelevance.components_batch`` computes them)."""
     comps = dict(es.plain)
-    for leg, sims in (("dense", es.bank_dense), ("lexical", es.bank_lexical)):
+    for leg, sims in (("dense", es.bank_dense), ("lexical", es.bank_lexical), ("dense_title", es.bank_dense_title)):
+        if sims is None:
+            continue
         raw = es.plain[f"raw_{leg}"]
-        alpha = h[f"{leg}_alpha"]
-        offset = alpha * top_k_mean(sims, h[f"{leg}_k"], skip=h[f"{leg}_skip"]) if alpha else None
+        knob = "dense" if leg == "dense_title" else leg  # the title vectors are corrected as the dense leg is
+        alpha = h[f"{knob}_alpha"]
+        offset = alpha * top_k_mean(sims, h[f"{knob}_k"], skip=h[f"{knob}_skip"]) if alpha else None
         z = corrected_z(raw, offset)
         comps[leg] = lexical_evidence(z) if leg == "lexical" else z
     return comps

@@ -38,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _cv import (  # noqa: E402,I001
     OBJECTIVE, Config, ablation, config_scores, grid, grouped_kfold, leave_one_set_out, metric_table, per_query,
+    shippable,
 )
 from _eval import SHARED, cached_encoder, concept_descriptions, evaluate, read_qrels  # noqa: E402
 
@@ -69,6 +70,7 @@ class EvalSet:
     comps: dict[str, np.ndarray] = field(default_factory=dict)
     comps_plain: dict[str, np.ndarray] | None = None  # without the hub correction, for comparison
     context_has: np.ndarray | None = None
+    titled: np.ndarray | None = None  # documents whose text is more than their title (the title-vector leg)
     vectors: np.ndarray | None = None
     query_vectors: np.ndarray | None = None
 
@@ -137,10 +139,11 @@ def compute_components(es: EvalSet, encoder, weights: Weights, hubs: HubCorrecti
     correction (settings) on need sets, with the uncorrected fusion kept for comparison."""
     es.vectors = encoder.encode_queries(es.docs) if es.symmetric else encoder.encode_passages(es.docs)
     es.query_vectors = encoder.encode_queries(es.queries)
-    every_leg = dataclasses.replace(weights, dense=1, lexical=1, title=1, fuzzy=1, phrase=1)
+    every_leg = dataclasses.replace(weights, dense=1, lexical=1, title=1, fuzzy=1, phrase=1, dense_title=1)
     set_hubs = hubs if es.needs else None
     rel = TextRelevance(encoder, every_leg, hubs=set_hubs).fit(es.docs, es.titles, es.vectors, contexts=es.contexts)
     es.context_has = rel.context_has_
+    es.titled = rel.titled_
     es.comps = rel.components_batch(es.queries, es.query_vectors, with_fuzzy=True)
     es.comps["bm25"] = word_bm25(es.queries, es.docs)
     if set_hubs is not None:
@@ -163,7 +166,7 @@ def rrf(*score_mats: np.ndarray, k: int = 60) -> np.ndarray:
 
 def settings_config(weights: Weights, calibration: Calibration, hubs: HubCorrection | None) -> Config:
     return Config(weights.dense, weights.lexical, weights.dense_long, weights.lexical_long, hubs is not None,
-                  calibration.absolute_weight, True, weights.phrase)
+                  calibration.absolute_weight, True, weights.phrase, weights.dense_title)
 
 
 def fused(es: EvalSet, w: Weights, cfg: Config, *, plain: bool = False) -> np.ndarray:
@@ -212,7 +215,8 @@ def held_out_report(sets: list[EvalSet], weights: Weights, current: Config, save
         np.savez_compressed(save, configs=np.array([json.dumps(dataclasses.asdict(c)) for c in configs]),
                             **{f"set:{k}": v for k, v in table.items()}, **legs)
     print(f"\n## Held out ({len(configs)} configurations, {time.perf_counter() - t:.0f} s; chosen by {OBJECTIVE})\n")
-    loso = leave_one_set_out(table)
+    allowed = shippable(configs, current)
+    loso = leave_one_set_out(table, allowed)
     dev = next((es.name for es in sets if es.name.startswith("need→offer")), None)
     cur = configs.index(current)
     print("| set | fused, held out (leave-one-set-out) | fused, held out (5-fold by need) | fused, in-sample "
@@ -226,14 +230,14 @@ def held_out_report(sets: list[EvalSet], weights: Weights, current: Config, save
         lo_cell = f"{lo['nDCG@10']:.3f} / {lo['MRR']:.3f}" if lo else "–"
         kf_cell = "–"
         if es.name == dev:
-            kf = grouped_kfold(table[es.name])
+            kf = grouped_kfold(table[es.name], allowed=allowed)
             kf_cell = f"{kf['nDCG@10']:.3f} / {kf['MRR']:.3f}"
         print(f"| {es.name} | {lo_cell} | {kf_cell} | {m[0]:.3f} / {m[1]:.3f} | {best_leg.split(' (')[0]} "
               f"{legs[best_leg]['nDCG@10']:.3f} / {legs[best_leg]['MRR']:.3f} | "
               f"{configs[lo['config']].short() if lo else '–'} |")
     print("\n(cells: nDCG@10 / MRR)\n\n## Which knobs earn their keep (held out, mean over sets / dev folds)\n")
     print("| variant | leave-one-set-out MRR | nDCG@10 | dev 5-fold MRR | nDCG@10 |\n|---|---|---|---|---|")
-    for r in ablation(table, configs, dev):
+    for r in ablation(table, configs, dev, allowed):
         print(f"| {r['variant']} | {r['loso_MRR']:.3f} | {r['loso_nDCG']:.3f} | {r.get('kfold_MRR', float('nan')):.3f} "
               f"| {r.get('kfold_nDCG', float('nan')):.3f} |")
 

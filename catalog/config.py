@@ -51,7 +51,7 @@ class Settings(BaseSettings):
     )
     # --- ranking: fusion weights on per-query z-scores, chosen by cross-validation over the four shared sets
     # (benchmarks/quality.py: held-out table and knob ablation in the README) ---
-    weight_dense: float = Field(default=1.0, ge=0, description="Embeddings, offers with a title or a short text")
+    weight_dense: float = Field(default=1.5, ge=0, description="Embeddings, offers with a title or a short text")
     weight_lexical: float = Field(default=0.5, ge=0, description="Char n-gram TF-IDF, offers with a short text")
     weight_dense_long: float = Field(default=2.0, ge=0, description="Embeddings, offers with a description")
     weight_lexical_long: float = Field(default=0.3, ge=0, description="Char n-gram TF-IDF, offers with a description")
@@ -59,8 +59,11 @@ class Settings(BaseSettings):
     weight_fuzzy: float = Field(default=0.0, ge=0, description="rapidfuzz title match")
     weight_context: float = Field(default=3.0, ge=0, description="Embeddings of a document's context text where the "
                                   "corpus has one (an occupation concept's description in label linking)")
-    weight_phrase: float = Field(default=1.0, ge=0, description="A title that carries the need's key terms whole "
+    weight_phrase: float = Field(default=0.0, ge=0, description="A title that carries the need's key terms whole "
                                  "(matcher.phrases), as a leg; chosen by cross-validation (benchmarks/quality.py)")
+    weight_dense_title: float = Field(default=0.2, ge=0, le=1, description="Share of the embedding evidence taken "
+                                      "from the title embedded on its own, for offers with a description; chosen "
+                                      "by cross-validation (benchmarks/quality.py)")
     absolute_weight: float = Field(default=0.3, ge=0, le=1, description="Share of text similarity (not standing out "
                                    "in the catalog) in relevance; keeps coverage thresholds stable across catalogs")
     hub_correction: bool = Field(default=True, description="Lower offers that resemble every need of the need "

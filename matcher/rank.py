@@ -28,9 +28,13 @@ from matcher.phrases import fold_titles, key_terms, title_cover
 class Weights:
     """Fusion weights on per-query z-scores. Documents with a real description (``long_words`` words or
     more) get ``dense_long`` / ``lexical_long``: embeddings read prose well, while character n-grams
-    are the better evidence on title-only offers (measured on the development sets)."""
+    are the better evidence on title-only offers (measured on the development sets).
 
-    dense: float = 1.0
+    ``dense_title`` is the share of an offer's embedding evidence that comes from its title embedded on
+    its own, for offers whose text is more than the title: a long description dilutes the vector, and the
+    title is the offer's subject in a few words. 0 embeds the whole text only."""
+
+    dense: float = 1.5
     lexical: float = 0.5
     title: float = 0.0
     fuzzy: float = 0.0
@@ -38,20 +42,20 @@ class Weights:
     lexical_long: float = 0.3
     long_words: int = 8
     context: float = 3.0
-    phrase: float = 1.0
+    phrase: float = 0.0
+    dense_title: float = 0.2
 
     def as_dict(self) -> dict[str, object]:
         return {"dense": self.dense, "lexical": self.lexical, "title": self.title, "fuzzy": self.fuzzy,
                 "dense_long": self.dense_long, "lexical_long": self.lexical_long,
-                "context": self.context,
-                "phrase": self.phrase}
+                "context": self.context, "phrase": self.phrase, "dense_title": self.dense_title}
 
     @classmethod
     def from_settings(cls, st) -> Weights:
         """From the ``MEGLER_*`` settings (any object with those attributes)."""
         return cls(dense=st.weight_dense, lexical=st.weight_lexical, title=st.weight_title, fuzzy=st.weight_fuzzy,
                    dense_long=st.weight_dense_long, lexical_long=st.weight_lexical_long,
-                   context=st.weight_context, phrase=st.weight_phrase)
+                   context=st.weight_context, phrase=st.weight_phrase, dense_title=st.weight_dense_title)
 
 
 @dataclass(frozen=True)
@@ -106,7 +110,7 @@ def zscore(x: np.ndarray, spread: np.ndarray | None = None) -> np.ndarray:
     return ((x - mean) / np.where(std > 1e-9, std, 1.0)).astype(np.float32)
 
 
-LEGS = ("dense", "lexical", "title", "fuzzy", "context", "phrase")
+LEGS = ("dense", "dense_title", "lexical", "title", "fuzzy", "context", "phrase")
 def corrected_z(values: np.ndarray, offset: np.ndarray | None = None) -> np.ndarray:
     """Per-query z-scores of the hub-corrected similarities (``values - offset``), in units of the plain
     similarities' spread (``matcher.hubness``); without an offset, plain z-scores."""
@@ -128,14 +132,19 @@ def lexical_evidence(z_lexical: np.ndarray) -> np.ndarray:
 
 
 def leg_weights(docs: list[str], weights: Weights, present: set[str],
-                has_context: np.ndarray | None = None) -> dict[str, np.ndarray]:
+                has_context: np.ndarray | None = None, titled: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """Per-document weight of each leg present (pure: the ranker and the benchmarks share it).
 
-    The context leg weighs only on documents that have a context text (``has_context``).
+    The context leg weighs only on documents that have a context text (``has_context``). On documents
+    whose text is more than their title (``titled``), the title's own embedding takes the share
+    ``dense_title`` of the embedding weight (the ``dense_title`` leg), the whole text the rest.
     """
     long = np.array([len(d.split()) >= weights.long_words for d in docs], dtype=bool)
     has = np.ones(len(docs), bool) if has_context is None else np.asarray(has_context, bool)
-    per_doc = {"dense": np.where(long, weights.dense_long, weights.dense),
+    dense = np.where(long, weights.dense_long, weights.dense)
+    share = np.zeros(len(docs)) if titled is None or "dense_title" not in present else \
+        np.where(np.asarray(titled, bool), weights.dense_title, 0.0)
+    per_doc = {"dense": dense * (1.0 - share), "dense_title": dense * share,
                "lexical": np.where(long, weights.lexical_long, weights.lexical),
                "title": np.full(len(docs), weights.title), "fuzzy": np.full(len(docs), weights.fuzzy),
                "context": np.where(has, weights.context, 0.0), "phrase": np.full(len(docs), weights.phrase)}
@@ -200,6 +209,7 @@ class TextRelevance:
             contexts: list[str | None] | None = None) -> TextRelevance:
         w = self.weights
         self.n_docs_ = len(docs)
+        self.docs_ = list(docs)
         self.titles_ = list(titles) if titles is not None else list(docs)
         self.lexical_ = CharTfidf().fit(docs) if (w.lexical or w.lexical_long) and docs else None
         self.title_ = CharTfidf().fit(self.titles_) if w.title and docs else None
@@ -212,14 +222,30 @@ class TextRelevance:
             vectors = np.asarray(vectors, np.float32)
             self.vectors_ = vectors.reshape(len(docs), -1) if len(docs) else vectors.reshape(0, vectors.shape[-1]
                                                                                            if vectors.ndim > 1 else 0)
+        self._fit_titles()
         self._fit_contexts(contexts)
         present = {leg for leg, on in (("dense", self.vectors_ is not None), ("lexical", self.lexical_ is not None),
+                                       ("dense_title", self.title_vectors_ is not None),
                                        ("title", self.title_ is not None), ("fuzzy", bool(w.fuzzy)),
                                        ("context", self.context_vectors_ is not None),
                                        ("phrase", self.folded_titles_ is not None)) if on}
-        self.leg_weights_ = leg_weights(list(docs), w, present, self.context_has_)
+        self.leg_weights_ = leg_weights(list(docs), w, present, self.context_has_, self.titled_)
         self._fit_hubs()
         return self
+
+    def _fit_titles(self) -> None:
+        """Title vectors for the ``dense_title`` leg: a document whose text is more than its title gets its
+        title embedded on its own (on the documents' side); the others keep their vector."""
+        self.title_vectors_ = self.titled_ = None
+        if not self.weights.dense_title or self.vectors_ is None or not self.n_docs_:
+            return
+        titled = np.array([t.strip() != d.strip() for t, d in zip(self.titles_, self.docs_, strict=True)], bool)
+        if not titled.any():
+            return
+        encode = self.encoder.encode_queries if self.symmetric else self.encoder.encode_passages
+        self.title_vectors_ = self.vectors_.copy()
+        self.title_vectors_[titled] = encode([t for t, on in zip(self.titles_, titled, strict=True) if on])
+        self.titled_ = titled
 
     def _fit_contexts(self, contexts: list[str | None] | None) -> None:
         self.context_vectors_ = self.context_has_ = None
@@ -245,8 +271,9 @@ class TextRelevance:
             return
         if self.vectors_ is not None and h.dense_alpha:
             bank = bank_vectors(self.encoder, h.texts)
-            self.hub_offsets_["dense"] = h.dense_alpha * top_k_mean(self.vectors_ @ bank.T, h.dense_k,
-                                                                         skip=h.dense_skip)
+            for leg, vectors in (("dense", self.vectors_), ("dense_title", self.title_vectors_)):
+                if vectors is not None:
+                    self.hub_offsets_[leg] = h.dense_alpha * top_k_mean(vectors @ bank.T, h.dense_k, skip=h.dense_skip)
         if self.lexical_ is not None and h.lexical_alpha:
             sims = self.lexical_.score(list(h.texts)).T
             self.hub_offsets_["lexical"] = h.lexical_alpha * top_k_mean(sims, h.lexical_k, skip=h.lexical_skip)
@@ -265,6 +292,8 @@ class TextRelevance:
             qv = np.asarray(qv, np.float32).reshape(len(queries), -1)
             if self.vectors_ is not None:
                 out["dense"] = qv @ self.vectors_.T
+            if self.title_vectors_ is not None:
+                out["dense_title"] = qv @ self.title_vectors_.T
             if self.context_vectors_ is not None:  # documents without a context sit at the mean (z = 0)
                 sims = qv @ self.context_vectors_.T
                 has = self.context_has_

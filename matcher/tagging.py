@@ -22,6 +22,10 @@ from matcher.rank import TextRelevance, Weights
 # k 160 in 3 of 5 folds, 80 in 2; tau 0.1 in all); the held-out figures of these defaults are printed there too
 VOTE_K = 160
 VOTE_TAU = 0.1
+# The text legs the tagger was measured with (benchmarks/tagger_quality.py, need_tagging.py): labels are
+# short, so the phrase leg (a label carrying the text's key terms whole) counts; fixed here so that the
+# ranker's weights, chosen on offers, do not move the tagger.
+TAGGER_WEIGHTS = Weights(dense=1.0, lexical=0.5, phrase=1.0, dense_title=0.0)
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,7 @@ class CodeTagger:
     def __init__(self, encoder: Encoder | None, *, weights: Weights | None = None, k: int = VOTE_K,
                  tau: float = VOTE_TAU):
         self.encoder = encoder
-        self.weights = weights or Weights()
+        self.weights = weights or TAGGER_WEIGHTS
         self.k, self.tau = k, tau
 
     def fit(self, labels: Sequence[tuple[str, str]], vectors: np.ndarray | None = None) -> CodeTagger:

@@ -99,7 +99,7 @@ def test_ranker_uses_the_builtin_bank_unless_told_not_to(encoder, register):
     offers = offers_from_jsonl(DEMO / "offers.jsonl", register)[:20]
     default = Ranker(encoder).fit(offers)
     assert default.text.hubs is not None and len(default.text.hubs.texts) == len(read_bank())
-    assert set(default.text.hub_offsets_) == {"dense", "lexical"}
+    assert set(default.text.hub_offsets_) == {"dense", "dense_title", "lexical"}  # title vectors: as the dense leg
     none = Ranker(encoder, hubs=False).fit(offers, default.text.vectors_)
     assert none.text.hubs is None and none.text.hub_offsets_ == {}
     need = NeedQuery("Vi trenger kurs i sveising")

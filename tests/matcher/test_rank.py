@@ -7,7 +7,7 @@ from catalog.errors import InvalidNeedError, NotFittedError
 from matcher.convert import need_from_dict, offers_from_jsonl, read_jsonl
 from matcher.encode import CachedEncoder, MemoryCache
 from matcher.features import FEATURES
-from matcher.rank import Ranker, TextRelevance, Weights, lexical_evidence
+from matcher.rank import Ranker, TextRelevance, Weights, leg_weights, lexical_evidence
 from matcher.types import NeedQuery, OfferItem
 from tests.conftest import DEMO
 
@@ -150,6 +150,35 @@ def test_contexts_must_be_one_per_document(encoder):
         TextRelevance(encoder).fit(["a", "b"], contexts=["only one"])
     none_given = TextRelevance(encoder).fit(["a", "b"], contexts=[None, "  "])
     assert none_given.context_vectors_ is None and "context" not in none_given.leg_weights_
+
+
+def test_title_vector_leg_reads_the_title_of_offers_with_a_description(encoder):
+    """An offer whose long description is about something else: with the title leg, the title's own
+    embedding carries its share of the dense evidence; title-only offers keep their one vector."""
+    docs = ["Sveising for fagarbeidere. " + "Emnet handler om regnskap, budsjett, bokføring og rapportering. " * 4,
+            "Regnskap og bokføring", "Truckførerkurs"]
+    titles = ["Sveising for fagarbeidere", "Regnskap og bokføring", "Truckførerkurs"]
+    plain = TextRelevance(encoder, Weights(dense_title=0.0)).fit(docs, titles)
+    assert plain.title_vectors_ is None and "dense_title" not in plain.leg_weights_
+    rel = TextRelevance(encoder, Weights(dense=1.0, dense_title=1.0)).fit(docs, titles, plain.vectors_)
+    assert rel.titled_.tolist() == [True, False, False]
+    np.testing.assert_array_equal(rel.title_vectors_[1:], plain.vectors_[1:])
+    np.testing.assert_allclose(rel.title_vectors_[0], encoder.encode_passages([titles[0]])[0], atol=1e-6)
+    assert rel.leg_weights_["dense"].tolist() == [0.0, 1.0, 1.0]  # all of the offer's dense share moves
+    assert rel.leg_weights_["dense_title"].tolist() == [2.0, 0.0, 0.0]
+    comps = rel.components_batch(["sveising"])
+    assert comps["raw_dense_title"][0, 0] > comps["raw_dense"][0, 0]
+    assert rel.score_batch(["sveising"])[0, 0] > plain.score_batch(["sveising"])[0, 0]
+
+
+@given(st.floats(0, 1), st.floats(0, 3), st.floats(0, 3), st.lists(st.booleans(), min_size=1, max_size=6))
+def test_title_share_moves_dense_weight_and_never_adds_any(share, dense, dense_long, titled):
+    docs = ["ord " * (3 if i % 2 else 12) for i in range(len(titled))]
+    w = Weights(dense=dense, dense_long=dense_long, dense_title=share)
+    legs = leg_weights(docs, w, {"dense", "dense_title"}, titled=np.array(titled))
+    alone = leg_weights(docs, w, {"dense"})
+    np.testing.assert_allclose(legs["dense"] + legs["dense_title"], alone["dense"], atol=1e-6)
+    assert (legs["dense_title"][~np.array(titled)] == 0).all()
 
 
 @pytest.mark.parametrize("text, fields", [("Kurs i regnskap og bokføring", {}),
