@@ -73,6 +73,73 @@ HELD_OUT_DECOYS = ["blomsterbinding og dekorasjon", "tegnspråk for nybegynnere"
                    "norsk for minoritetsspråklige", "skogskjøtsel og tynning"]
 
 
+# Written in session 9 before any clustering was run on it, as the issue describes its own held-out set:
+# paraphrased needs from different firms on topics the catalog lacks, each in constraint wording from a
+# pool of its own, plus ordinary needs on unrelated subjects.
+FRESH_SUBJECTS = {
+    "birøkt": ["birøkt og stell av bikuber", "honningproduksjon og drift av bigard",
+               "sjukdom og helse hos bier for birøktarar", "oppstart av eigen bigard og hausting av honning"],
+    "hovslager": ["skoning av hest og hovpleie", "hovslagerfaget for hestehald", "beskjæring og stell av hestehovar",
+                  "kurs i hovstell og skoing av travhestar"],
+    "løypekjøring": ["preparering av skiløyper med tråkkemaskin", "kjøring av løypemaskin i alpinanlegg",
+                     "løypekjøring og snøproduksjon", "drift av tråkkemaskin og vedlikehold av løyper"],
+    "reinslakt": ["slakting og kjøttbehandling av rein", "slakteprosessen i reindrifta",
+                  "hygiene ved reinslakt i felt", "foredling av reinkjøtt og slakterutinar"],
+    "trebåt": ["restaurering av gamle trebåter", "bygging av tradisjonsbåtar i tre", "reparasjon av klinkbygde trebåter",
+               "trebåtbygging og båtbyggjarfaget"],
+    "takst": ["verdivurdering og taksering av boliger", "tilstandsrapport for bolig og takstarbeid",
+              "boligtaksering for eiendomsmeglere", "skadetakst etter vannskade i hus"],
+}
+FRESH_CONSTRAINTS = [
+    "Vi treng {s} for dei tilsette, helst på kveldstid.", "Fire lærlingar skal ha {s} før fagprøva.",
+    "Kurs i {s} – nettbasert, maks 7,5 studiepoeng.", "Bedrifta ønskjer {s} på fagskolenivå, samlingsbasert.",
+    "{s}: kort kurs lokalt for ufaglærte medarbeidarar.", "Videreutdanning i {s} ved siden av full jobb.",
+    "Behov: {s}, oppstart til hausten, på nett.", "Vi søker opplæring i {s} for sesongarbeidere.",
+]
+FRESH_DECOYS = ["lønnskjøring og arbeidsgiveravgift i små bedrifter", "sveising av aluminium",
+                "demensomsorg på sjukeheim", "markedsføring i sosiale medier",
+                "grunnleggende norsk for nyankomne arbeidsinnvandrere", "vedlikehold av hydrauliske anlegg",
+                "pedagogikk for barnehageassistenter", "kjøle- og fryseteknikk i butikk"]
+
+
+def fresh(per_topic: int = 4, seed: int = 0) -> tuple[list[str], list[int]]:
+    return constraint_planted(per_topic, seed, subjects=FRESH_SUBJECTS, constraints=FRESH_CONSTRAINTS,
+                              decoys=FRESH_DECOYS, decoy_constraint=None)
+
+
+# A second fresh set, written in session 9 after the first had shown subject words leaking from request,
+# timing and audience wording, and before the reading was widened: scored only once, after the change.
+FRESH2_SUBJECTS = {
+    "breføring": ["guiding av turister på breen", "brevandring og føring av grupper på isbre",
+                  "sikkerheit for breførarar", "kurs for turledere på bre og i høyfjellet"],
+    "konditor": ["konditorfaget og kakepynt", "baking av bløtkaker og konditorvarer",
+                 "sjokolade og konfekt for konditori", "dekorering av kaker i konditoriet"],
+    "lakselus": ["lusetelling og fiskevelferd i merdene", "kontroll av lakselus i oppdrettsanlegg",
+                 "fiskehelse og avlusing på sjøanlegg", "registrering av lus og velferdsindikatorar for laks"],
+    "gravplass": ["stell av gravplasser og kirkegårder", "gravlegging og drift av gravplass",
+                  "kyrkjegardsdrift og gravferdsforvaltning", "vedlikehald av gravstøttar og gravfelt"],
+    "piano": ["stemming og reparasjon av piano", "pianostemmerfaget", "vedlikehold av flygel og piano",
+              "intonering og stemming av klaverinstrumenter"],
+    "brøyting": ["brøyting og strøing av kommunale veger", "vintervedlikehald av vegar med plog",
+                 "snørydding med hjullaster", "glattkøyringsbekjemping og brøyteroder"],
+}
+FRESH2_CONSTRAINTS = [
+    "Sesongtilsette hos oss må lære {s} før sommaren.", "Me søkjer eit kurs i {s}, gjerne digitalt.",
+    "Tre nytilsette treng innføring i {s} i løpet av våren.",
+    "Firmaet ønsker et modulbasert tilbud om {s} for fagarbeidere.", "Vi har behov for {s} som deltidsstudium.",
+    "Kan de tilby {s} med oppstart i januar?", "Driftsleiaren vil ha {s} for heile laget, helst på dagtid.",
+    "Opplæring i {s} på helg for ekstrahjelper.",
+]
+FRESH2_DECOYS = ["regnskap for frivillige lag", "førstehjelp for barnehagetilsette", "engelsk for resepsjonister",
+                 "truckførerbevis", "excel og rekneark", "lederutvikling for mellomledere", "hygiene i storkjøkken",
+                 "sveising av rør"]
+
+
+def fresh2(per_topic: int = 4, seed: int = 0) -> tuple[list[str], list[int]]:
+    return constraint_planted(per_topic, seed, subjects=FRESH2_SUBJECTS, constraints=FRESH2_CONSTRAINTS,
+                              decoys=FRESH2_DECOYS, decoy_constraint=None)
+
+
 def held_out(per_topic: int = 4, seed: int = 0) -> tuple[list[str], list[int]]:
     return constraint_planted(per_topic, seed, subjects=HELD_OUT_SUBJECTS, constraints=HELD_OUT_CONSTRAINTS,
                               decoys=HELD_OUT_DECOYS, decoy_constraint=None)
