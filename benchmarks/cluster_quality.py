@@ -140,6 +140,38 @@ def fresh2(per_topic: int = 4, seed: int = 0) -> tuple[list[str], list[int]]:
                               decoys=FRESH2_DECOYS, decoy_constraint=None)
 
 
+# A third fresh set, written after the second had shown the requester ("Driftsleiaren vil ha …") leaking
+# into the subject, before that was addressed; its wording puts the subject first, last and in the middle.
+FRESH3_SUBJECTS = {
+    "gjeterhund": ["dressur av gjeterhund for sau", "trening av bordercollie til sanking", "gjeting med hund i utmark",
+                   "opplæring av unge gjeterhundar"],
+    "fortolling": ["fortolling og tolldeklarasjon ved import", "tollregelverk for varer frå utlandet",
+                   "utfylling av tollpapir og deklarering av varer", "import, toll og meirverdiavgift på varer"],
+    "smie": ["smiing av jern i esse", "kunstsmie og handsmidde beslag", "tradisjonelt smedarbeid med hammar og ambolt",
+             "smedfaget og smiing av verktøy"],
+    "seilmaker": ["sying og reparasjon av seil", "seilmakerfaget og riggarbeid", "produksjon av seil til fritidsbåter",
+                  "reparasjon av presenninger og seilduk"],
+    "ysting": ["ysting av ost på gården", "produksjon av kvitost og brunost i lite ysteri", "gardsysteri og osteproduksjon",
+               "modning og lagring av håndlaget ost"],
+    "lydteknikk": ["lydmiksing på konsertar", "lydteknikk for livescene", "oppsett av PA-anlegg og miksebord",
+                   "lyd og lys for kulturhus"],
+}
+FRESH3_CONSTRAINTS = [
+    "Til hausten treng vi {s}.", "{s} trengs for lagerarbeiderne.", "Helsefagarbeidarane våre ønskjer {s}.",
+    "Det er behov for {s} i bedriften.", "Prosjektlederne skal ta {s} ved siden av jobben.",
+    "Lagleiaren har bedt om {s} for mannskapet.", "Kommunen ser etter {s} for vaktmestrene.",
+    "Vi vil gjerne ha {s} som nettkurs.",
+]
+FRESH3_DECOYS = ["arbeidsrett for ledere", "kundeservice på telefon", "stillas og fallsikring", "diabetes hos eldre",
+                 "matematikk for elektrofag", "bokføring i små aksjeselskap", "hjertestarter og førstehjelp",
+                 "prosjektstyring i bygg"]
+
+
+def fresh3(per_topic: int = 4, seed: int = 0) -> tuple[list[str], list[int]]:
+    return constraint_planted(per_topic, seed, subjects=FRESH3_SUBJECTS, constraints=FRESH3_CONSTRAINTS,
+                              decoys=FRESH3_DECOYS, decoy_constraint=None)
+
+
 def held_out(per_topic: int = 4, seed: int = 0) -> tuple[list[str], list[int]]:
     return constraint_planted(per_topic, seed, subjects=HELD_OUT_SUBJECTS, constraints=HELD_OUT_CONSTRAINTS,
                               decoys=HELD_OUT_DECOYS, decoy_constraint=None)
