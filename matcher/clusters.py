@@ -1,6 +1,6 @@
 """Unmet-demand clusters: needs grouped by what the firms want to learn, described so a planner can act.
 
-Needs are grouped on the embeddings of their *subject* (``matcher.topic.topic_text``: level, size,
+Needs are grouped on the embeddings of their *subject* (``matcher.topic.learning_subject``: level, size,
 delivery, timing and audience words taken out), so firms that want different trade certificates are
 not grouped for sharing the word "fagbrev". A group is described by its subject (characteristic terms
 of the subject texts and the most central member's own phrase), a module whose unit fits its level
@@ -41,7 +41,7 @@ from matcher.hints import read_hints
 from matcher.hubness import bank_vectors
 from matcher.neighbours import nearest_neighbours
 from matcher.order import stable_desc
-from matcher.topic import CARRIER, FILLER, subject_phrase, topic_or_text, topic_text
+from matcher.topic import CARRIER, FILLER, learning_subject, subject_phrase, topic_or_text
 from matcher.types import NeedQuery, Place
 
 if TYPE_CHECKING:
@@ -185,7 +185,7 @@ def stable_id(member_ids: list[str]) -> str:
 
 def characteristic_terms(texts: list[str], groups: list[list[int]], top: int = 4) -> list[list[str]]:
     """Words that set each group apart from all needs (TF-IDF of the group vs the whole). Pass subject
-    texts (``topic_text``): constraint and request words are not terms of a subject."""
+    texts (``learning_subject``): constraint, request and audience words are not terms of a subject."""
     if not texts:
         return []
     vec = TfidfVectorizer(token_pattern=r"(?u)\b[^\W\d_][\w\-]{2,}\b", stop_words=sorted(FILLER), sublinear_tf=True,
@@ -319,7 +319,7 @@ def clusters(needs: list[DemandNeed], vectors: np.ndarray, *, threshold: float, 
     they are centred on (``subject_reference``). Ids are stable for the same needs."""
     centred = centre(vectors, reference)
     groups = group_centred(centred, threshold=threshold, min_size=min_size, k=k, large=large)
-    subjects = [topic_text(n.query.text) for n in needs]
+    subjects = [learning_subject(n.query.text) for n in needs]
     terms = characteristic_terms(subjects, groups)
     out = []
     for members, words in zip(groups, terms, strict=True):

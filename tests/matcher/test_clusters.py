@@ -22,7 +22,7 @@ from matcher.clusters import (
     subject_reference,
     suggested_module,
 )
-from matcher.topic import subject_text
+from matcher.topic import CARRIER, subject_text, topic_text
 from matcher.types import Place
 from tests.conftest import DEMO
 from tests.matcher.planted import PROBES, add_unrelated, constraint_planted
@@ -71,6 +71,25 @@ def test_constraint_wording_does_not_move_a_need(planted, encoder, reference):
     other = encoder.encode_queries([subject_text(t) for t in texts])
     assert cluster_vectors(other, threshold=THRESHOLD, reference=reference) == \
         cluster_vectors(planted[2], threshold=THRESHOLD, reference=reference)
+
+
+def test_needs_that_share_only_who_asks_are_not_grouped(encoder, reference):
+    """One requester's wording ("Driftsleiaren vil ha … for heile laget") around four different subjects,
+    and the same subjects in other words: the groups follow the subjects. Read with the requester and the
+    audience left in the subject (the reading before session 9), the four requests stuck together."""
+    subjects = ["legging av skifertak", "pianostemming", "ysting av geitost", "sying av seil"]
+    others = ["tekking av tak med skifer", "stemming av flygel og piano", "osteproduksjon på gardsysteri",
+              "seilmakerarbeid og reparasjon av seil"]
+    texts = [f"Driftsleiaren vil ha {s} for heile laget." for s in subjects] + \
+        [f"Me søkjer kurs i {o}, gjerne på nett." for o in others]
+    topic = [i % 4 for i in range(8)]
+    groups = cluster_vectors(encoder.encode_queries([subject_text(t) for t in texts]), threshold=THRESHOLD,
+                             reference=reference)
+    assert all(len({topic[i] for i in g}) == 1 for g in groups)
+    assert sum(len(g) == 2 for g in groups) >= 2
+    before = cluster_vectors(encoder.encode_queries([CARRIER.format(topic_text(t)) for t in texts]),
+                             threshold=THRESHOLD, reference=reference)
+    assert any(len({topic[i] for i in g if i < 4}) >= 3 for g in before)
 
 
 @pytest.fixture(scope="module")

@@ -121,6 +121,8 @@ def test_language_rule(accepted, lang, status):
     ("Online or locally, whatever suits the team.", {"delivery": ()}),
     ("It should be at master's level and no more than 15 ECTS.", {"max_credits": 15.0, "level_min": "7"}),
     ("A course of up to 7.5 credits", {"max_credits": 7.5}),
+    ("Videreutdanning i logistikk ved siden av full jobb.", {"flexible": True}),
+    ("Dei må kunne ta det ved sidan av vanleg arbeid.", {"flexible": True}),
 ])
 def test_hints_from_the_needs_own_words(text, expected):
     hints = read_hints(text)

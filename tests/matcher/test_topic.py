@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from matcher.topic import subject_phrase, topic_or_text, topic_text
+from matcher.topic import learning_subject, subject_phrase, topic_or_text, topic_text
 
 
 @pytest.mark.parametrize("text, subject", [
@@ -19,6 +19,31 @@ from matcher.topic import subject_phrase, topic_or_text, topic_text
 ])
 def test_constraint_words_leave_and_the_subject_stays(text, subject):
     assert topic_text(text) == subject
+
+
+@pytest.mark.parametrize("text, subject", [
+    # who asks stands before the request verb; what is asked for follows it
+    ("Driftsleiaren vil ha snørydding med hjullaster for heile laget.", "snørydding hjullaster"),
+    ("Sykepleierne trenger videreutdanning i palliasjon og smertelindring.", "palliasjon smertelindring"),
+    ("Flere røktere skal ta fagbrev i akvakulturfaget.", "akvakulturfaget"),
+    ("Our food scientists need statistics for sensory analysis.", "statistics sensory analysis"),
+    ("Kommunen ser etter kurs i gravlegging for vaktmestrene.", "gravlegging"),
+    # a topicalised time or place before the verb is not a requester either, and stays out
+    ("Til hausten treng vi sveising av aluminium.", "sveising aluminium"),
+    # a passive verb follows the subject, which stays
+    ("Truckførerbevis trengs for lagerarbeiderne.", "truckførerbevis"),
+    # the verb too far in to be the second constituent: nothing is dropped before it
+    ("Kurs i grunnleggende hygiene for kjøkkenet vårt, som vi trenger snart.", "grunnleggende hygiene kjøkkenet"),
+    # "for" + an indefinite noun is part of the subject
+    ("Vi treng sikkerheit for breførarar.", "sikkerheit breførarar"),
+])
+def test_learning_subject_leaves_out_who_asks_and_whom_it_is_for(text, subject):
+    assert learning_subject(text) == subject
+
+
+def test_the_code_tagger_keeps_the_audience_the_clusters_leave_out():
+    text = "Sykepleierne trenger videreutdanning i palliasjon."
+    assert topic_text(text) == "sykepleierne palliasjon" and learning_subject(text) == "palliasjon"
 
 
 WORDS = st.sampled_from(["fagbrev", "på", "nett", "sveising", "regnskap", "ved", "siden", "av", "jobb", "maks", "15",
@@ -61,3 +86,8 @@ def test_subject_phrase_is_a_stretch_of_the_text_with_its_subject_words(text):
     assert len(words) <= 12
     assert " ".join(words) in " ".join(text.split())  # as written, in order
     assert set(topic_text(phrase.removesuffix(" …")).split()) <= set(topic_text(text).split())
+
+
+@given(st.lists(WORDS, max_size=30).map(" ".join))
+def test_learning_subject_only_ever_removes_subject_words(text):
+    assert set(learning_subject(text).split()) <= set(topic_text(text).split())
