@@ -29,6 +29,13 @@ _CONSTRAINT = re.compile(r"\b\w*(?:" + "|".join(f"(?:{p})" for p in (_CREDITS, _
                                                                       _FAGSKOLE, _MASTER, _HIGHER, _LEVEL, _TIMING))
                          + r")\w*")
 
+# Who asks, not what: a sentence's first constituent before an active request verb in second place
+# ("Driftsleiaren vil ha …", "Tre nytilsette treng …", "Our food scientists need …"). Passive forms
+# ("Truckførerbevis trengs …") put the subject first and are not in the list.
+REQUEST_VERBS = frozenset("""
+treng trenger trengte ønsker ønskjer ønsket ønskte vil ville skal skulle må ma måtte søker søkjer søkte har
+hadde ser bør burde mangler manglar planlegger planlegg får
+need needs want wants require requires would should must""".split())
 # Words of the request and its audience rather than its subject (bokmål, nynorsk, English).
 FILLER = frozenset("""
 og i på pa til for av med som er det de vi at en et ein eit å om må ma har kan skal vil ønsker ønskjer ønsket
@@ -58,8 +65,8 @@ egen eget eige egne eigne selskapet bedrift firma verksemd organisasjonen
 fagprøve fagprøva fagprøven svenneprøve svenneprøva fagarbeider fagarbeidere fagarbeidarar
 nyansatte nytilsette sesongarbeidere sesongarbeidarar sesongtilsette sesongansatte ekstrahjelp ekstrahjelper
 ekstrahjelparar vikar vikarer vikarar deltidsansatte deltidstilsette
-ser såg bedt bedd ber be spør spurt planlegger planlegg ville skulle måtte burde
-""".split())
+ser såg bedt bedd ber be spør spurt planlegger planlegg
+""".split()) | REQUEST_VERBS
 _WORD = re.compile(r"[^\W\d_][\w\-]*", re.UNICODE)
 
 
@@ -114,13 +121,6 @@ def subject_phrase(text: str, max_words: int = 12) -> str:
     return phrase.strip(" ,;:.–-(")
 
 
-# Who asks, not what: a sentence's first constituent before an active request verb in second place
-# ("Driftsleiaren vil ha …", "Tre nytilsette treng …", "Our food scientists need …"). Passive forms
-# ("Truckførerbevis trengs …") put the subject first and are not in the list.
-REQUEST_VERBS = frozenset("""
-treng trenger trengte ønsker ønskjer ønsket ønskte vil ville skal skulle må ma måtte søker søkjer søkte har
-hadde ser bør burde mangler manglar planlegger planlegg får
-need needs want wants require requires would should must""".split())
 _REQUESTER_WORDS = 5  # the verb stands within the sentence's first words (Norwegian main clauses are V2)
 # ... and a trailing "for" + a definite noun: the people it is for ("… for mannskapet", "for de ansatte").
 _AUDIENCE_TAIL = re.compile(r"\s+for\s+(?:(?:de|dei|alle|hele|heile|våre|vore|our|the)\s+)?"
