@@ -180,20 +180,17 @@ def shippable(configs: list[Config], current: Config) -> np.ndarray:
 def ablation(table: dict[str, np.ndarray], configs: list[Config], dev: str | None,
              base: np.ndarray | None = None) -> list[dict]:
     """Held-out means (leave-one-set-out over all sets, and grouped K-fold on ``dev``) with every knob free
-    within ``base`` (``shippable``; None: all configurations), with each knob fixed at its simple value, and
-    with ``base`` lifted."""
+    within ``base`` (``shippable``; None: all configurations), with each knob fixed at its simple value (a
+    knob ``base`` itself fixes is switched off outside it), and with ``base`` lifted."""
     rows = []
     base = np.ones(len(configs), bool) if base is None else np.asarray(base, bool)
-    variants = [("all knobs free", None)] + [(f"{k} off", v[1]) for k, v in KNOBS.items()]
+    variants = [("all knobs free", base)]
+    for knob, (_, simple) in KNOBS.items():
+        off = np.array([simple(c) for c in configs])
+        variants.append((f"{knob} off", base & off if (base & off).any() else off))
     if not base.all():
-        variants.append(("absolute share free as well", "all"))
-    for name, fixed in variants:
-        if fixed == "all":
-            allowed = np.ones(len(configs), bool)
-        elif name == "absolute off":
-            allowed = np.array([fixed(c) for c in configs])
-        else:
-            allowed = base if fixed is None else base & np.array([fixed(c) for c in configs])
+        variants.append(("absolute share free as well", np.ones(len(configs), bool)))
+    for name, allowed in variants:
         if not allowed.any():
             continue
         loso = leave_one_set_out(table, allowed)

@@ -1,23 +1,27 @@
 """Do demand clusters follow what firms want to learn? Planted topic groups vs. decoys, held out.
 
-Four planted sets, each: groups of needs from different firms that share a subject in different words,
+Seven planted sets, each: groups of needs from different firms that share a subject in different words,
 each with constraint wording drawn from a shared pool ("fagbrev", "på nett", "ved siden av jobb",
 "maks 15 studiepoeng", ...), plus decoys — needs on other subjects:
 
 * ``dev`` (``tests/matcher/planted.py::constraint_planted``): decoys share the groups' constraint wording;
 * ``themes`` (``planted_needs``): five themes, eight needs each, no decoys;
 * ``near`` (``near_planted``): other subjects and wording, decoys *near* a subject (ventilation by plumbing);
-* ``held-out`` (below): other subjects, bokmål and nynorsk, ordinary unrelated decoys; written apart.
+* ``held-out`` (below): other subjects, bokmål and nynorsk, ordinary unrelated decoys; written apart;
+* ``fresh 1``–``fresh 3`` (below, session 9): topics the catalog lacks, each with a constraint pool of its
+  own and ordinary decoys, each written before the change it first scored.
 
 The one knob, the threshold (``MEGLER_CLUSTER_SIMILARITY``), is chosen **leave-one-set-out**: for each
-set, the threshold with the best mean adjusted Rand index (ARI) on the other three, scored on the one
+set, the threshold with the best mean adjusted Rand index (ARI) on the other sets, scored on the one
 left out (each decoy is its own group). The same is done for each way of building the vectors — the
 whole text (the old way), the mean of the whole text and the subject (down-weighting constraint words
 instead of removing them), the subject words alone (``matcher.topic.topic_or_text``), the subject in a
 carrier phrase (``matcher.topic.subject_text``, what the service embeds) — and each centring: on the
 set's own mean, or on the fixed subject reference (``matcher.clusters.subject_reference``, what the
 service does). For the shipped setting it also reports decoy pairs clustered together and label purity:
-the share of clusters whose label names a subject word of its majority group and no constraint word.
+the share of clusters whose label names a subject word of its majority group and no constraint word; and
+how far the shipped vectors can go at all: each set's best ARI with the threshold fitted on that set itself,
+and how similar the most similar pair from different groups is against the least similar pair within one.
 
 Last, stability: the demo needs are clustered, then again with one unrelated need added (each of
 ``PROBES`` in turn); it counts the probes after which some existing cluster is no longer exactly as it
@@ -42,7 +46,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from catalog.config import get_settings  # noqa: E402
-from matcher.clusters import characteristic_terms, cluster_vectors, subject_reference  # noqa: E402
+from matcher.clusters import centre, characteristic_terms, cluster_vectors, subject_reference  # noqa: E402
 from matcher.encode import make_encoder  # noqa: E402
 from matcher.topic import learning_subject, subject_text, topic_or_text  # noqa: E402
 from tests.matcher.planted import PROBES, add_unrelated, constraint_planted, near_planted, planted_needs  # noqa: E402
@@ -102,10 +106,6 @@ FRESH_DECOYS = ["lønnskjøring og arbeidsgiveravgift i små bedrifter", "sveisi
                 "pedagogikk for barnehageassistenter", "kjøle- og fryseteknikk i butikk"]
 
 
-def fresh(per_topic: int = 4, seed: int = 0) -> tuple[list[str], list[int]]:
-    return constraint_planted(per_topic, seed, subjects=FRESH_SUBJECTS, constraints=FRESH_CONSTRAINTS,
-                              decoys=FRESH_DECOYS, decoy_constraint=None)
-
 
 # A second fresh set, written in session 9 after the first had shown subject words leaking from request,
 # timing and audience wording, and before the reading was widened: scored only once, after the change.
@@ -135,10 +135,6 @@ FRESH2_DECOYS = ["regnskap for frivillige lag", "førstehjelp for barnehagetilse
                  "sveising av rør"]
 
 
-def fresh2(per_topic: int = 4, seed: int = 0) -> tuple[list[str], list[int]]:
-    return constraint_planted(per_topic, seed, subjects=FRESH2_SUBJECTS, constraints=FRESH2_CONSTRAINTS,
-                              decoys=FRESH2_DECOYS, decoy_constraint=None)
-
 
 # A third fresh set, written after the second had shown the requester ("Driftsleiaren vil ha …") leaking
 # into the subject, before that was addressed; its wording puts the subject first, last and in the middle.
@@ -167,14 +163,19 @@ FRESH3_DECOYS = ["arbeidsrett for ledere", "kundeservice på telefon", "stillas 
                  "prosjektstyring i bygg"]
 
 
-def fresh3(per_topic: int = 4, seed: int = 0) -> tuple[list[str], list[int]]:
-    return constraint_planted(per_topic, seed, subjects=FRESH3_SUBJECTS, constraints=FRESH3_CONSTRAINTS,
-                              decoys=FRESH3_DECOYS, decoy_constraint=None)
+
+WRITTEN_APART = {  # set → (subjects, its own constraint pool, ordinary decoys)
+    "held-out": (HELD_OUT_SUBJECTS, HELD_OUT_CONSTRAINTS, HELD_OUT_DECOYS),
+    "fresh 1": (FRESH_SUBJECTS, FRESH_CONSTRAINTS, FRESH_DECOYS),
+    "fresh 2": (FRESH2_SUBJECTS, FRESH2_CONSTRAINTS, FRESH2_DECOYS),
+    "fresh 3": (FRESH3_SUBJECTS, FRESH3_CONSTRAINTS, FRESH3_DECOYS),
+}
 
 
-def held_out(per_topic: int = 4, seed: int = 0) -> tuple[list[str], list[int]]:
-    return constraint_planted(per_topic, seed, subjects=HELD_OUT_SUBJECTS, constraints=HELD_OUT_CONSTRAINTS,
-                              decoys=HELD_OUT_DECOYS, decoy_constraint=None)
+def written_apart(name: str, per_topic: int = 4, seed: int = 0) -> tuple[list[str], list[int]]:
+    subjects, constraints, decoys = WRITTEN_APART[name]
+    return constraint_planted(per_topic, seed, subjects=subjects, constraints=constraints, decoys=decoys,
+                              decoy_constraint=None)
 
 
 def stability(encoder, threshold: float, reference) -> tuple[int, int, int]:
@@ -221,6 +222,25 @@ def describe(texts: list[str], labels: list[int], groups: list[list[int]]) -> di
     return {"clusters": len(groups), "decoy_pairs": decoy_pairs, "label_purity": purity}
 
 
+def ceiling_ari(vectors: np.ndarray, labels: list[int], reference) -> tuple[float, float]:
+    """The best ARI any threshold gives on this set itself (fine grid), and that threshold."""
+    scores = {float(t): ari(cluster_vectors(vectors, threshold=float(t), reference=reference), labels)
+              for t in np.round(np.arange(0.10, 0.60, 0.005), 3)}
+    best = max(scores, key=lambda t: (round(scores[t], 9), -t))
+    return scores[best], best
+
+
+def separation(vectors: np.ndarray, labels: list[int], reference) -> tuple[float, float]:
+    """(the most similar pair of needs from different groups, the least similar pair within a group), centred
+    cosines as the clustering sees them; a threshold can only separate all groups when the first is lower."""
+    c = centre(vectors, reference)
+    lab = np.asarray(labels)
+    sims = c @ c.T
+    i, j = np.triu_indices(len(lab), 1)
+    same = (lab[i] == lab[j]) & (lab[i] < 100)
+    return float(sims[i, j][~same].max()), float(sims[i, j][same].min())
+
+
 def leave_one_set_out(table: dict[float, dict[str, float]]) -> dict[str, tuple[float, float]]:
     """Per set: (threshold chosen on the other sets, ARI on this set). Ties go to the lower threshold."""
     names = list(next(iter(table.values())))
@@ -238,7 +258,7 @@ def main() -> None:
     encoder = make_encoder(st.embedding_backend, st.embedding_model or None, threads=st.embedding_threads)
     reference = subject_reference(encoder)
     sets = {"dev": constraint_planted(4, 0), "themes": planted_needs(8, 3), "near": near_planted(4, 0),
-            "held-out": held_out(4, 0), "fresh 1": fresh(4, 0), "fresh 2": fresh2(4, 0), "fresh 3": fresh3(4, 0)}
+            **{name: written_apart(name) for name in WRITTEN_APART}}
     ways = {}
     for name, (texts, _) in sets.items():
         full = encoder.encode_queries(texts)
@@ -263,14 +283,18 @@ def main() -> None:
             cells = " | ".join(f"{loso[s][1]:.3f} (t {loso[s][0]:.2f})" for s in sets)
             print(f"| {how} | {centring} | {cells} | {np.mean([v[1] for v in loso.values()]):.3f} | "
                   f"{best:.2f}: {np.mean(list(table[best].values())):.3f} |", flush=True)
-    print("\nat the shipped threshold:\n\n| set | ARI | clusters | decoy pairs together | label purity |\n"
-          "|---|---|---|---|---|")
+    print("\nat the shipped threshold, and how far these vectors go (the threshold fitted on the set itself; "
+          "the most similar pair from different groups, the least similar within one):\n\n"
+          "| set | ARI | clusters | decoy pairs together | label purity | best ARI in-sample (threshold) | "
+          "most similar across | least similar within |\n|---|---|---|---|---|---|---|---|")
     for name, (texts, labels) in sets.items():
         vectors = ways["subject in a carrier phrase (now)"][name]
         groups = cluster_vectors(vectors, threshold=st.cluster_similarity, reference=reference)
         m = describe(texts, labels, groups)
+        ceiling, at = ceiling_ari(vectors, labels, reference)
+        across, within = separation(vectors, labels, reference)
         print(f"| {name} | {ari(groups, labels):.3f} | {m['clusters']} | {m['decoy_pairs']} | "
-              f"{m['label_purity']:.2f} |")
+              f"{m['label_purity']:.2f} | {ceiling:.3f} ({at:.3f}) | {across:.2f} | {within:.2f} |")
     print()
     for fixed in (False, True):
         trials = [add_unrelated(seed, 3 + seed % 38, st.cluster_similarity, fixed_reference=fixed)

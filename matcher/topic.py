@@ -54,20 +54,19 @@ kommunen avdelingen avdelinga arbeidsplassen jobb jobben jobbe arbeid arbeidet s
 dette denne disse desse fordi når kva hva hvordan korleis samt eller enn
 the and of in our we need needs training course courses staff with be is are on a an who want
 employees workers people learn learning some more all new their they them us by as it this that
-søke søker søkjer søkje søkte søkt ha hadde hatt gi gir gje gjev tilby tilbyr tilbyd tilbod tilbodet tilbud
-tilbudet tilboda kunne kunna ville skulle måtte bør burde kreve krever krev mangle mangler manglar delta
-deltar deltek gjennomføre gjennomfører starte starter startar begynne begynner byrje byrjar trengte trengst
-oppstart oppstarten start starten løpet snart neste innen innan før januar februar mars april mai juni juli
-august september oktober november desember helg helga helgen helgene helgar dagtid kveldstid kvelden
-kveldane kveldene høst haust sommar sommer vinter vår siden sida sidan full fulltid heltid deltids
-deltidsstudium studium studiet modulbasert tilrettelagt tilrettelagd løsning heile hele heilt helt eigen
-egen eget eige egne eigne selskapet bedrift firma verksemd organisasjonen
-fagprøve fagprøva fagprøven svenneprøve svenneprøva fagarbeider fagarbeidere fagarbeidarar
-nyansatte nytilsette sesongarbeidere sesongarbeidarar sesongtilsette sesongansatte ekstrahjelp ekstrahjelper
-ekstrahjelparar vikar vikarer vikarar deltidsansatte deltidstilsette
-ser såg bedt bedd ber be spør spurt planlegger planlegg
+søke søkje søkt ha hatt gi gir gje gjev tilby tilbyr tilbyd tilbod tilbodet tilbud tilbudet tilboda kunne
+kunna kreve krever krev mangle delta deltar deltek gjennomføre gjennomfører starte starter startar begynne
+begynner byrje byrjar trengst oppstart oppstarten start starten løpet snart neste innen innan før januar
+februar mars april mai juni juli august september oktober november desember helg helga helgen helgene helgar
+dagtid kveldstid kvelden kveldane kveldene høst haust sommar sommer vinter siden sida sidan full fulltid
+heltid deltids deltidsstudium studium studiet modulbasert tilrettelagt tilrettelagd løsning heile hele heilt
+helt eigen egen eget eige egne eigne selskapet bedrift firma verksemd organisasjonen fagprøve fagprøva
+fagprøven svenneprøve svenneprøva fagarbeider fagarbeidere fagarbeidarar nyansatte nytilsette sesongarbeidere
+sesongarbeidarar sesongtilsette sesongansatte ekstrahjelp ekstrahjelper ekstrahjelparar vikar vikarer vikarar
+deltidsansatte deltidstilsette såg bedt bedd ber spør spurt
 """.split()) | REQUEST_VERBS
 _WORD = re.compile(r"[^\W\d_][\w\-]*", re.UNICODE)
+_SENTENCES = re.compile(r"(?<=[.!?;])\s+")
 
 
 def topic_text(text: str) -> str:
@@ -99,7 +98,7 @@ def subject_phrase(text: str, max_words: int = 12) -> str:
     'tømrer'
     """
     best: tuple[int, list[str]] = (0, [])
-    for sentence in re.split(r"(?<=[.!?])\s+", text.strip()):
+    for sentence in _SENTENCES.split(text.strip()):
         subject = set(learning_subject(sentence).split())
         run: list[str] = []
         count = 0
@@ -149,8 +148,7 @@ def learning_subject(text: str) -> str:
     >>> learning_subject("Truckførerbevis trengs for lagerarbeiderne.")
     'truckførerbevis'
     """
-    sentences = re.split(r"(?<=[.!?;])\s+", text.strip())
-    return topic_text(" ".join(_without_requester(s) for s in sentences))
+    return topic_text(" ".join(_without_requester(s) for s in _SENTENCES.split(text.strip())))
 
 
 def topic_or_text(text: str) -> str:
