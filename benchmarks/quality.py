@@ -237,7 +237,7 @@ def held_out_report(sets: list[EvalSet], weights: Weights, current: Config, save
               f"{configs[lo['config']].short() if lo else '–'} |")
     print("\n(cells: nDCG@10 / MRR)\n\n## Which knobs earn their keep (held out, mean over sets / dev folds)\n")
     print("| variant | leave-one-set-out MRR | nDCG@10 | dev 5-fold MRR | nDCG@10 |\n|---|---|---|---|---|")
-    for r in ablation(table, configs, dev, allowed):
+    for r in ablation(table, configs, dev, allowed, current):
         print(f"| {r['variant']} | {r['loso_MRR']:.3f} | {r['loso_nDCG']:.3f} | {r.get('kfold_MRR', float('nan')):.3f} "
               f"| {r.get('kfold_nDCG', float('nan')):.3f} |")
 

@@ -12,6 +12,7 @@ against brute force.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,6 +23,7 @@ from matcher.fuzzy import title_scores
 from matcher.hubness import HubCorrection, bank_vectors, top_k_mean
 from matcher.lexical import CharTfidf
 from matcher.phrases import fold_titles, key_terms, title_cover
+from matcher.topic import without_constraints
 
 
 @dataclass(frozen=True)
@@ -194,16 +196,25 @@ class TextRelevance:
     resemble every query of a reference bank (see ``matcher.hubness``); None leaves it out.
     ``fit(..., contexts=...)`` gives documents a longer context text (an occupation concept's
     description, say), embedded on the passage side and fused as its own leg.
+    ``lexical_query`` is how the character n-gram legs read a query (and the hub bank's needs): by default
+    without its constraint phrases (``matcher.topic.without_constraints``), which the rules judge; None
+    reads the text as it is. The embedding reads the whole text (a need's subject alone lost held out).
     """
 
     def __init__(self, encoder: Encoder | None = None, weights: Weights | None = None,
                  calibration: Calibration | None = None, *, symmetric: bool = False,
-                 hubs: HubCorrection | None = None):
+                 hubs: HubCorrection | None = None,
+                 lexical_query: Callable[[str], str] | None = without_constraints):
         self.encoder = encoder
         self.weights = weights or Weights()
         self.calibration = calibration or Calibration()
         self.symmetric = symmetric
         self.hubs = hubs
+        self.lexical_query = lexical_query
+
+    def _lexical_queries(self, queries) -> list[str]:
+        read = self.lexical_query
+        return list(queries) if read is None else [read(q) for q in queries]
 
     def fit(self, docs: list[str], titles: list[str] | None = None, vectors: np.ndarray | None = None, *,
             contexts: list[str | None] | None = None) -> TextRelevance:
@@ -275,7 +286,7 @@ class TextRelevance:
                 if vectors is not None:
                     self.hub_offsets_[leg] = h.dense_alpha * top_k_mean(vectors @ bank.T, h.dense_k, skip=h.dense_skip)
         if self.lexical_ is not None and h.lexical_alpha:
-            sims = self.lexical_.score(list(h.texts)).T
+            sims = self.lexical_.score(self._lexical_queries(h.texts)).T
             self.hub_offsets_["lexical"] = h.lexical_alpha * top_k_mean(sims, h.lexical_k, skip=h.lexical_skip)
 
     def _check(self) -> None:
@@ -299,10 +310,12 @@ class TextRelevance:
                 has = self.context_has_
                 sims[:, ~has] = sims[:, has].mean(axis=1, keepdims=True)
                 out["context"] = sims
+        if self.lexical_ is not None or self.title_ is not None:
+            lexical_queries = self._lexical_queries(queries)
         if self.lexical_ is not None:
-            out["lexical"] = self.lexical_.score(list(queries))
+            out["lexical"] = self.lexical_.score(lexical_queries)
         if self.title_ is not None:
-            out["title"] = self.title_.score(list(queries))
+            out["title"] = self.title_.score(lexical_queries)
         if self.folded_titles_ is not None:
             out["phrase"] = np.stack([title_cover(key_terms(q), self.folded_titles_) for q in queries])
         if with_fuzzy and "fuzzy" in self.leg_weights_:

@@ -78,7 +78,10 @@ class CodeTagger:
         texts = [t for _, t in labels]
         if vectors is None and self.encoder is not None:
             vectors = self.encoder.encode_queries(texts)
-        self.relevance_ = TextRelevance(self.encoder, self.weights, symmetric=True).fit(texts, vectors=vectors)
+        # The whole text, level words too: they carry the code (NUS codes the level; "Lektor (videregående
+        # skole)" and "Lektor (universitet og høyskole)" are different occupations).
+        self.relevance_ = TextRelevance(self.encoder, self.weights, symmetric=True,
+                                        lexical_query=None).fit(texts, vectors=vectors)
         return self
 
     def scores(self, texts: list[str], query_vectors: np.ndarray | None = None) -> np.ndarray:

@@ -69,6 +69,34 @@ _WORD = re.compile(r"[^\W\d_][\w\-]*", re.UNICODE)
 _SENTENCES = re.compile(r"(?<=[.!?;])\s+")
 
 
+# The lexical leg's reading is stricter than ``_CONSTRAINT``: a constraint word goes with its ending or a
+# generic head ("samlingsbaserte", "kveldskurs", "vidareutdanningsemne"), while a compound whose head is a
+# subject stays ("universitetsbibliotekar", "høgskulepedagogikk").
+_ENDING = r"(?:e|en|et|er|ene|a|ar|ane|ne|t)?"
+_GENERIC_HEAD = (r"(?:s?(?:kurs|kurset|kursa|emne|emnet|emner|studium|studiet|tilbud|tilbudet|tilbod|tilbodet|"
+                 r"ordning|ordninga|ordningen|opplæring|opplæringa|opplæringen|utdanning|utdanninga|utdanningen|"
+                 r"basert|baserte|løp|løpet|tid|tida|tiden|nivå|nivået))?")
+_CONSTRAINT_WORDS = re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in (_CREDITS, _ONLINE, _FLEX, _UPPER_SECONDARY,
+                                                                        _FAGSKOLE, _MASTER, _HIGHER, _LEVEL,
+                                                                        _TIMING))
+                               + r")" + _ENDING + _GENERIC_HEAD + r"\b")
+
+
+def without_constraints(text: str) -> str:
+    """The need as the lexical leg reads it: the whole text, folded, with its constraint phrases (delivery,
+    pace, level, size, timing: what ``matcher.hints`` reads and the rules judge) left out. As words they
+    would match offers that merely state the same delivery, so a need for project costing "that must be
+    online" put "Grunnemne i tysk språk I, nettbasert" first. The folded text when nothing else is left.
+
+    >>> without_constraints("Budsjett og kalkyle i byggeprosjekter. Opplæringen må være nettbasert.")
+    'budsjett og kalkyle i byggeprosjekter. opplæringen må være .'
+    >>> without_constraints("Kveldskurs i høgskulepedagogikk, maks 10 studiepoeng")
+    'i høgskulepedagogikk,'
+    """
+    folded = fold(text)
+    return " ".join(_CONSTRAINT_WORDS.sub(" ", folded).split()) or folded
+
+
 def topic_text(text: str) -> str:
     """The subject words of a need, in their order (``""`` when it states constraints only).
 

@@ -8,6 +8,7 @@ from matcher.convert import need_from_dict, offers_from_jsonl, read_jsonl
 from matcher.encode import CachedEncoder, MemoryCache
 from matcher.features import FEATURES
 from matcher.rank import Ranker, TextRelevance, Weights, leg_weights, lexical_evidence
+from matcher.topic import without_constraints
 from matcher.types import NeedQuery, OfferItem
 from tests.conftest import DEMO
 
@@ -150,6 +151,22 @@ def test_contexts_must_be_one_per_document(encoder):
         TextRelevance(encoder).fit(["a", "b"], contexts=["only one"])
     none_given = TextRelevance(encoder).fit(["a", "b"], contexts=[None, "  "])
     assert none_given.context_vectors_ is None and "context" not in none_given.leg_weights_
+
+
+def test_a_constraint_word_is_no_lexical_evidence():
+    """A need that must be online gives offers that merely say "nettbasert" no n-gram evidence; read as it
+    is (the control), the same sentence lifts them."""
+    docs = ["Grunnemne i tysk språk I, nettbasert", "Kalkyle og budsjett i byggeprosjekter", "IT, nettbasert",
+            "Sveising av aluminium", "Førstehjelp på arbeidsplassen", "Regnskap og budsjett"]
+    need = "Prosjektlederne må bli bedre på kalkyle og kostnadsoppfølging i bygg."
+    online = need + " Nettbasert, på deltid."
+    lexical_only = Weights(dense=0, dense_long=0, lexical=1, lexical_long=1, dense_title=0)
+    assert TextRelevance().lexical_query is without_constraints  # the default reading
+    for reading, lifted in ((without_constraints, False), (None, True)):
+        rel = TextRelevance(None, lexical_only, lexical_query=reading).fit(docs)
+        plain, stated = (rel.raw_batch([t])["lexical"][0] for t in (need, online))
+        for i in (0, 2):
+            assert bool(stated[i] > plain[i] + 0.05) is lifted, (reading, docs[i], plain[i], stated[i])
 
 
 def test_title_vector_leg_reads_the_title_of_offers_with_a_description(encoder):

@@ -3,7 +3,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from matcher.topic import learning_subject, subject_phrase, topic_or_text, topic_text
+from catalog.normalise import fold
+from matcher.topic import learning_subject, subject_phrase, topic_or_text, topic_text, without_constraints
 
 
 @pytest.mark.parametrize("text, subject", [
@@ -91,3 +92,25 @@ def test_subject_phrase_is_a_stretch_of_the_text_with_its_subject_words(text):
 @given(st.lists(WORDS, max_size=30).map(" ".join))
 def test_learning_subject_only_ever_removes_subject_words(text):
     assert set(learning_subject(text).split()) <= set(topic_text(text).split())
+
+
+@pytest.mark.parametrize("text, read", [
+    ("Kalkyle i byggeprosjekter. Opplæringen må være nettbasert.", "kalkyle i byggeprosjekter. opplæringen må være ."),
+    ("Kveldskurs i regnskap, maks 15 studiepoeng, helst på nett ved siden av jobb.", "i regnskap, , helst ."),
+    ("Vi ønskjer samlingsbaserte vidareutdanningsemne på deltid.", "vi ønskjer på ."),
+    # a compound whose head is a subject stays
+    ("Kurs i høgskulepedagogikk for universitetsbibliotekarer", "kurs i høgskulepedagogikk for universitetsbibliotekarer"),
+    ("Et emne på høgskole- eller universitetsnivå i farmakologi", "et emne på - eller i farmakologi"),
+    # nothing but constraints: the text as it is (folded), so the leg still has something to read
+    ("Nettbasert", "nettbasert"),
+])
+def test_the_lexical_leg_reads_a_need_without_its_constraint_words(text, read):
+    assert without_constraints(text) == read
+
+
+@given(st.lists(WORDS, max_size=25).map(" ".join))
+def test_without_constraints_is_idempotent_and_only_removes_words(text):
+    read = without_constraints(text)
+    assert without_constraints(read) == read
+    assert set(read.split()) <= set(fold(text).split())
+    assert read or not text.strip()
