@@ -62,7 +62,7 @@ def test_offsets_match_the_definition(encoder):
     rel = TextRelevance(encoder, hubs=hubs).fit(DOCS)
     bank_v = encoder.encode_queries(list(BANK))
     dense_oracle = [0.7 * np.mean(sorted(bank_v @ v, reverse=True)[1:3]) for v in rel.vectors_]
-    lex = rel.lexical_.score(list(BANK)).T
+    lex = rel.lexical_.score([rel.lexical_query(t) for t in BANK]).T  # the bank read as needs are
     lexical_oracle = [0.4 * np.mean(sorted(row, reverse=True)[:3]) for row in lex]
     assert rel.hub_offsets_["dense"] == pytest.approx(dense_oracle, abs=1e-5)
     assert rel.hub_offsets_["lexical"] == pytest.approx(lexical_oracle, abs=1e-5)
