@@ -186,6 +186,9 @@ def fuse_z(comps: dict[str, np.ndarray], legs: dict[str, np.ndarray], calibratio
     return (relative ** (1 - a) * absolute ** a).astype(np.float32)
 
 
+BY_KIND = object()  # TextRelevance's lexical reading by the kind of query: needs or labels
+
+
 class TextRelevance:
     """Text-only relevance of queries to a corpus; usable on any pair of corpora.
 
@@ -196,20 +199,24 @@ class TextRelevance:
     resemble every query of a reference bank (see ``matcher.hubness``); None leaves it out.
     ``fit(..., contexts=...)`` gives documents a longer context text (an occupation concept's
     description, say), embedded on the passage side and fused as its own leg.
-    ``lexical_query`` is how the character n-gram legs read a query (and the hub bank's needs): by default
-    without its constraint phrases (``matcher.topic.without_constraints``), which the rules judge; None
-    reads the text as it is. The embedding reads the whole text (a need's subject alone lost held out).
+    ``lexical_query`` is how the character n-gram legs read a query (and the hub bank's needs). By default a
+    need is read without its constraint phrases (``matcher.topic.without_constraints``), which the rules
+    judge, and with ``symmetric`` (labels on both sides) the text is read as it is: there level words name
+    the thing ("Lektor (videregående skole)"). None reads any query as it is. The embedding reads the whole
+    text (a need's subject alone lost held out).
     """
 
     def __init__(self, encoder: Encoder | None = None, weights: Weights | None = None,
                  calibration: Calibration | None = None, *, symmetric: bool = False,
                  hubs: HubCorrection | None = None,
-                 lexical_query: Callable[[str], str] | None = without_constraints):
+                 lexical_query: Callable[[str], str] | None | object = BY_KIND):
         self.encoder = encoder
         self.weights = weights or Weights()
         self.calibration = calibration or Calibration()
         self.symmetric = symmetric
         self.hubs = hubs
+        if lexical_query is BY_KIND:
+            lexical_query = None if symmetric else without_constraints
         self.lexical_query = lexical_query
 
     def _lexical_queries(self, queries) -> list[str]:

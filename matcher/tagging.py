@@ -78,10 +78,9 @@ class CodeTagger:
         texts = [t for _, t in labels]
         if vectors is None and self.encoder is not None:
             vectors = self.encoder.encode_queries(texts)
-        # The whole text, level words too: they carry the code (NUS codes the level; "Lektor (videregående
-        # skole)" and "Lektor (universitet og høyskole)" are different occupations).
-        self.relevance_ = TextRelevance(self.encoder, self.weights, symmetric=True,
-                                        lexical_query=None).fit(texts, vectors=vectors)
+        # Symmetric: the whole text is read, level words too, for they carry the code (NUS codes the
+        # level; "Lektor (videregående skole)" and "Lektor (universitet og høyskole)" are two occupations).
+        self.relevance_ = TextRelevance(self.encoder, self.weights, symmetric=True).fit(texts, vectors=vectors)
         return self
 
     def scores(self, texts: list[str], query_vectors: np.ndarray | None = None) -> np.ndarray:

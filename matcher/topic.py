@@ -73,13 +73,12 @@ _SENTENCES = re.compile(r"(?<=[.!?;])\s+")
 # generic head ("samlingsbaserte", "kveldskurs", "vidareutdanningsemne"), while a compound whose head is a
 # subject stays ("universitetsbibliotekar", "høgskulepedagogikk").
 _ENDING = r"(?:e|en|et|er|ene|a|ar|ane|ne|t)?"
-_GENERIC_HEAD = (r"(?:s?(?:kurs|kurset|kursa|emne|emnet|emner|studium|studiet|tilbud|tilbudet|tilbod|tilbodet|"
-                 r"ordning|ordninga|ordningen|opplæring|opplæringa|opplæringen|utdanning|utdanninga|utdanningen|"
-                 r"basert|baserte|løp|løpet|tid|tida|tiden|nivå|nivået))?")
-_CONSTRAINT_WORDS = re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in (_CREDITS, _ONLINE, _FLEX, _UPPER_SECONDARY,
-                                                                        _FAGSKOLE, _MASTER, _HIGHER, _LEVEL,
-                                                                        _TIMING))
-                               + r")" + _ENDING + _GENERIC_HEAD + r"\b")
+_GENERIC_HEAD = (r"(?:s?(?:kurs|kurset|kursa|emne|emnet|emner|studium|studiet|tilbud|tilbudet|tilbod|"
+                 r"tilbodet|ordning|ordninga|ordningen|opplæring|opplæringa|opplæringen|utdanning|utdanninga|"
+                 r"utdanningen|basert|baserte|løp|løpet|tid|tida|tiden|nivå|nivået))?")
+_CONSTRAINT_ALTERNATIVES = "|".join(f"(?:{p})" for p in (_CREDITS, _ONLINE, _FLEX, _UPPER_SECONDARY, _FAGSKOLE,
+                                                          _MASTER, _HIGHER, _LEVEL, _TIMING))
+_CONSTRAINT_WORDS = re.compile(rf"\b(?:{_CONSTRAINT_ALTERNATIVES}){_ENDING}{_GENERIC_HEAD}\b")
 
 
 def without_constraints(text: str) -> str:
@@ -93,8 +92,12 @@ def without_constraints(text: str) -> str:
     >>> without_constraints("Kveldskurs i høgskulepedagogikk, maks 10 studiepoeng")
     'i høgskulepedagogikk,'
     """
-    folded = fold(text)
-    return " ".join(_CONSTRAINT_WORDS.sub(" ", folded).split()) or folded
+    folded = read = fold(text)
+    while True:  # until nothing more goes: a removal can join a new phrase ("på på nett nett")
+        shorter = " ".join(_CONSTRAINT_WORDS.sub(" ", read).split())
+        if shorter == read:
+            return read or folded
+        read = shorter
 
 
 def topic_text(text: str) -> str:

@@ -161,7 +161,8 @@ def test_a_constraint_word_is_no_lexical_evidence():
     need = "Prosjektlederne må bli bedre på kalkyle og kostnadsoppfølging i bygg."
     online = need + " Nettbasert, på deltid."
     lexical_only = Weights(dense=0, dense_long=0, lexical=1, lexical_long=1, dense_title=0)
-    assert TextRelevance().lexical_query is without_constraints  # the default reading
+    assert TextRelevance().lexical_query is without_constraints  # the default reading of needs
+    assert TextRelevance(symmetric=True).lexical_query is None  # labels are read as they are
     for reading, lifted in ((without_constraints, False), (None, True)):
         rel = TextRelevance(None, lexical_only, lexical_query=reading).fit(docs)
         plain, stated = (rel.raw_batch([t])["lexical"][0] for t in (need, online))
