@@ -24,10 +24,10 @@ _CREDITS = (r"(?:(?:maks|maksimalt|inntil|opp til|høgst|høyst|under|max|at mos
 _LEVEL = r"(?:på |pa )?(?:\w+ )?nivå\b|nkr ?\d(?:[.,]\d)?|nivå ?\d"
 _TIMING = (r"(?:(?:til|fra|frå|innen|innan|før|etter)\s+)?(?:høsten|hausten|våren|vinteren|sommaren|sommeren|"
            r"neste år|i år|snarest|så snart som mulig|så snart som mogleg)(?:\s+\d{4})?")
+_CONSTRAINT_ALTERNATIVES = "|".join(f"(?:{p})" for p in (_CREDITS, _ONLINE, _FLEX, _UPPER_SECONDARY, _FAGSKOLE,
+                                                          _MASTER, _HIGHER, _LEVEL, _TIMING))
 # A constraint found inside a word takes the whole word ("kveldskurs", "fagbrevet", "samlingsbaserte").
-_CONSTRAINT = re.compile(r"\b\w*(?:" + "|".join(f"(?:{p})" for p in (_CREDITS, _ONLINE, _FLEX, _UPPER_SECONDARY,
-                                                                      _FAGSKOLE, _MASTER, _HIGHER, _LEVEL, _TIMING))
-                         + r")\w*")
+_CONSTRAINT = re.compile(rf"\b\w*(?:{_CONSTRAINT_ALTERNATIVES})\w*")
 
 # Who asks, not what: a sentence's first constituent before an active request verb in second place
 # ("Driftsleiaren vil ha …", "Tre nytilsette treng …", "Our food scientists need …"). Passive forms
@@ -76,8 +76,6 @@ _ENDING = r"(?:e|en|et|er|ene|a|ar|ane|ne|t)?"
 _GENERIC_HEAD = (r"(?:s?(?:kurs|kurset|kursa|emne|emnet|emner|studium|studiet|tilbud|tilbudet|tilbod|"
                  r"tilbodet|ordning|ordninga|ordningen|opplæring|opplæringa|opplæringen|utdanning|utdanninga|"
                  r"utdanningen|basert|baserte|løp|løpet|tid|tida|tiden|nivå|nivået))?")
-_CONSTRAINT_ALTERNATIVES = "|".join(f"(?:{p})" for p in (_CREDITS, _ONLINE, _FLEX, _UPPER_SECONDARY, _FAGSKOLE,
-                                                          _MASTER, _HIGHER, _LEVEL, _TIMING))
 _CONSTRAINT_WORDS = re.compile(rf"\b(?:{_CONSTRAINT_ALTERNATIVES}){_ENDING}{_GENERIC_HEAD}\b")
 
 
