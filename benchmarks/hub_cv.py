@@ -69,7 +69,7 @@ def bank_similarities(es, encoder, weights: Weights, hubs: HubCorrection) -> Non
     bank = bank_vectors(encoder, hubs.texts)
     es.bank_dense = es.vectors @ bank.T
     es.bank_dense_title = None if rel.title_vectors_ is None else rel.title_vectors_ @ bank.T
-    es.bank_lexical = rel.lexical_.score(list(hubs.texts)).T
+    es.bank_lexical = rel.lexical_.score(rel.lexical_queries(hubs.texts)).T  # read as the leg reads needs
 
 
 def corrected(es, h: dict) -> dict[str, np.ndarray]:

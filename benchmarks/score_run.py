@@ -6,6 +6,7 @@ The run is a `megler match --needs ... --json` output (JSON lines) or a TREC run
     megler --db eval.db ingest ../shared/data/catalogs/offers.jsonl
     megler --db eval.db match --needs ../shared/data/eval/dev_needs.jsonl --top 20 --json > run.jsonl
     python benchmarks/score_run.py run.jsonl ../shared/data/eval/dev_qrels.tsv
+    python benchmarks/score_run.py run.jsonl ../shared/data/eval/dev_qrels.tsv --per-query   # each need too
 
     M=../shared/data/eval/melo/dnk_q_da_c_da
     python benchmarks/melo_contexts.py $M > contexts.tsv
@@ -21,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _eval import evaluate, read_qrels  # noqa: E402
+from _eval import evaluate, mrr, ndcg_at, read_qrels  # noqa: E402
 
 
 def main() -> None:
@@ -29,6 +30,7 @@ def main() -> None:
     ap.add_argument("run", type=Path)
     ap.add_argument("qrels", type=Path)
     ap.add_argument("--min-grade", type=int, default=2)
+    ap.add_argument("--per-query", action="store_true", help="Also each scored query's nDCG@10 and MRR")
     args = ap.parse_args()
     runs: dict[str, list[str]] = {}
     for line in args.run.read_text(encoding="utf-8").splitlines():
@@ -40,7 +42,12 @@ def main() -> None:
         else:  # TREC: query_id Q0 doc_id rank score tag, in rank order
             qid, _, doc_id, *_ = line.split()
             runs.setdefault(qid, []).append(doc_id)
-    metrics = evaluate(runs, read_qrels(args.qrels), args.min_grade)
+    qrels = read_qrels(args.qrels)
+    if args.per_query:  # the queries the means count: those with a document at min_grade or above
+        for qid in sorted(q for q, rels in qrels.items() if any(g >= args.min_grade for g in rels.values())):
+            ranked, rels = runs.get(qid, []), qrels[qid]
+            print(f"{qid}\tnDCG@10={ndcg_at(ranked, rels):.3f}\tMRR={mrr(ranked, rels, args.min_grade):.3f}")
+    metrics = evaluate(runs, qrels, args.min_grade)
     print(" ".join(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}" for k, v in metrics.items()))
 
 

@@ -33,7 +33,8 @@ _ONLINE_OR_NEARBY = (rf"(?:{_NEARBY})\s*,?\s*(?:eller|or)\s+(?:{_ONLINE})|"
                      rf"(?:{_ONLINE})\s*,?\s*(?:eller|or)\s+(?:{_NEARBY})")
 _ONLINE_OR_GATHERINGS = (rf"(?:{_GATHERINGS})\s*,?\s*(?:eller|or)\s+(?:{_ONLINE})|"
                          rf"(?:{_ONLINE})\s*,?\s*(?:eller|or)\s+(?:{_GATHERINGS})")
-_FLEX = (r"ved sid(?:en|a|an) av (?:full |fast |vanlig |vanleg |ordinær )?(?:jobb|arbeid|stilling)|kombinere med jobb|kombinerast med jobb|kombineres med jobb|i turnus|"
+_FLEX = (r"ved sid(?:en|a|an) av (?:full |fast |vanlig |vanleg |ordinær )?(?:jobb|arbeid|stilling)|"
+         r"kombinere med jobb|kombinerast med jobb|kombineres med jobb|i turnus|"
          rf"turnus|deltid|{_GATHERINGS}|modul|moduler|kveldstid|kveld|i arbeidstida|"
          r"i arbeidstiden|mens de er i jobb|mens dei er i jobb|while working|part-time|alongside work|"
          r"alongside their jobs|shift work|shifts")

@@ -219,7 +219,8 @@ class TextRelevance:
             lexical_query = None if symmetric else without_constraints
         self.lexical_query = lexical_query
 
-    def _lexical_queries(self, queries) -> list[str]:
+    def lexical_queries(self, queries) -> list[str]:
+        """The queries as the character n-gram legs read them (``lexical_query``)."""
         read = self.lexical_query
         return list(queries) if read is None else [read(q) for q in queries]
 
@@ -293,7 +294,7 @@ class TextRelevance:
                 if vectors is not None:
                     self.hub_offsets_[leg] = h.dense_alpha * top_k_mean(vectors @ bank.T, h.dense_k, skip=h.dense_skip)
         if self.lexical_ is not None and h.lexical_alpha:
-            sims = self.lexical_.score(self._lexical_queries(h.texts)).T
+            sims = self.lexical_.score(self.lexical_queries(h.texts)).T
             self.hub_offsets_["lexical"] = h.lexical_alpha * top_k_mean(sims, h.lexical_k, skip=h.lexical_skip)
 
     def _check(self) -> None:
@@ -318,7 +319,7 @@ class TextRelevance:
                 sims[:, ~has] = sims[:, has].mean(axis=1, keepdims=True)
                 out["context"] = sims
         if self.lexical_ is not None or self.title_ is not None:
-            lexical_queries = self._lexical_queries(queries)
+            lexical_queries = self.lexical_queries(queries)
         if self.lexical_ is not None:
             out["lexical"] = self.lexical_.score(lexical_queries)
         if self.title_ is not None:
