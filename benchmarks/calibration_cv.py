@@ -4,9 +4,10 @@
 and the raw similarities to an absolute part, max(sigmoid((cos - dense_mid) / dense_scale),
 1 - exp(-lexical_cos / lexical_scale)); relevance = relative^0.7 × absolute^0.3. ``benchmarks/quality.py``
 cross-validates the absolute weight (0.3 or 0); this script varies the constants inside the two parts,
-with every other setting as shipped, on the four shared sets:
+with every other setting as shipped, on the five sets of ``quality.py`` (session 11: NAV's job titles
+under STYRK-08 added):
 
-* **leave-one-set-out**: the constants with the best mean (MRR + nDCG@10) / 2 on the other three sets,
+* **leave-one-set-out**: the constants with the best mean (MRR + nDCG@10) / 2 on the other four sets,
   scored on the one left out;
 * **grouped 5-fold by need** within need→offer.
 
@@ -31,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _cv import config_scores, grouped_kfold, leave_one_set_out, per_query  # noqa: E402,I001
 from _eval import SHARED, cached_encoder  # noqa: E402
 from quality import (  # noqa: E402
-    compute_components, load_dev, load_melo, load_no_overlap, settings_config,
+    compute_components, load_dev, load_melo, load_nav_styrk, load_no_overlap, settings_config,
 )
 
 from catalog.config import get_settings  # noqa: E402
@@ -53,7 +54,7 @@ def main() -> None:
     encoder = cached_encoder(st)
     sets = [load_dev(builtin_register()), load_no_overlap(),
             load_melo(SHARED / "eval/melo/swe_q_sv_c_sv", "MELO Swedish"),
-            load_melo(SHARED / "eval/melo/dnk_q_da_c_da", "MELO Danish")]
+            load_melo(SHARED / "eval/melo/dnk_q_da_c_da", "MELO Danish"), load_nav_styrk()]
     for es in sets:
         compute_components(es, encoder, weights, hubs)
     base = {k: getattr(shipped, k) if getattr(shipped, k) is not None else 0.02 for k in GRID}
@@ -82,7 +83,7 @@ def main() -> None:
 
     held = objective([(v["nDCG@10"], v["MRR"]) for v in loso.values()])
     fixed = objective([table[es.name][0].mean(axis=0) for es in sets])
-    print(f"\nmean over the four sets, (nDCG@10 + MRR) / 2: shipped {fixed:.4f}, chosen held out {held:.4f}")
+    print(f"\nmean over the {len(sets)} sets, (nDCG@10 + MRR) / 2: shipped {fixed:.4f}, chosen held out {held:.4f}")
 
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
 """Matching quality on the development sets in ../shared/data/eval: held-out numbers first.
 
 Sets: the need→offer set (graded judgments over the real catalog, with the broker's rules), the
-30-pair Norwegian set with little word overlap, and the MELO Swedish and Danish occupation-label
-linking sets (text only).
+30-pair Norwegian set with little word overlap, the MELO Swedish and Danish occupation-label linking
+sets (text only), and a Norwegian set in MELO's shape built from NAV's job titles under their STYRK-08
+codes (``load_nav_styrk``). The label sets are also run through the `megler match` path.
 
 The headline table is **held out** (``benchmarks/_cv.py``): every score-changing setting (fusion weights,
 hub correction, absolute weight, phrase weight, rule factors) is chosen on the other sets
@@ -11,7 +12,7 @@ scored on what was left out. Beside it: the in-sample numbers of the current set
 leg. Then the ablation: the same cross-validation with each knob fixed at its simple value. Last, the
 detailed in-sample table (word BM25 and reciprocal-rank fusion for comparison).
 
-    python benchmarks/quality.py [--sets dev,no_overlap,melo_sv,melo_da]
+    python benchmarks/quality.py [--sets dev,no_overlap,melo_sv,melo_da,nav_styrk]
     python benchmarks/quality.py --sets melo:PATH/TO/ANOTHER/MELO/SUBSET
 
 On the MELO sets each corpus element gets its ESCO concept's English description (through the
@@ -43,7 +44,7 @@ from _cv import (  # noqa: E402,I001
 from _eval import SHARED, cached_encoder, concept_descriptions, evaluate, read_qrels  # noqa: E402
 
 from catalog.config import get_settings  # noqa: E402
-from catalog.reference import builtin_register  # noqa: E402
+from catalog.reference import builtin_register, codes  # noqa: E402
 from matcher.convert import need_from_dict, offers_from_jsonl, read_jsonl  # noqa: E402
 from matcher.hints import read_hints  # noqa: E402
 from matcher.hubness import HubCorrection  # noqa: E402
@@ -98,6 +99,23 @@ def load_no_overlap() -> EvalSet:
 def course_title(text: str) -> str:
     """The no-overlap courses are written "Title. Description."; the first sentence is the title."""
     return text.split(". ", 1)[0]
+
+
+def load_nav_styrk() -> EvalSet:
+    """A Norwegian occupation-linking set in MELO's shape, from the shared data: each job title NAV lists
+    under a STYRK-08 code (``demand/nav_arbeidssokere_yrke_2002plus.csv``, ISCO-08 coding, as the tagger
+    benchmark reads it) is a query, the 4-digit STYRK-08 names (``taxonomies/styrk08.csv``) are the
+    documents, and a title's own code(s) are relevant. Text only, no context leg."""
+    entries, _ = codes.read_klass(SHARED / "taxonomies/styrk08.csv", codes.STYRK)
+    units = [e for e in entries if len(e.code) == 4]
+    gold: dict[str, set[str]] = {}
+    for code, title in codes.read_job_titles(SHARED / "demand/nav_arbeidssokere_yrke_2002plus.csv"):
+        gold.setdefault(title, set()).add(code)
+    titles = sorted(gold)
+    ids = [f"nav{i:04d}" for i in range(len(titles))]
+    return EvalSet("NAV titles → STYRK (nb)", ids, titles, [e.code for e in units], [e.name for e in units],
+                   [e.name for e in units],
+                   {q: dict.fromkeys(gold[t], 1) for q, t in zip(ids, titles, strict=True)}, symmetric=True)
 
 
 def load_melo(base: Path, label: str) -> EvalSet:
@@ -244,7 +262,7 @@ def held_out_report(sets: list[EvalSet], weights: Weights, current: Config, save
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--sets", default="dev,no_overlap,melo_sv,melo_da")
+    ap.add_argument("--sets", default="dev,no_overlap,melo_sv,melo_da,nav_styrk")
     ap.add_argument("--save", type=Path, help="Write the per-query metric table of every configuration (.npz)")
     args = ap.parse_args()
     if not SHARED.is_dir():
@@ -257,7 +275,8 @@ def main() -> None:
     register = builtin_register()
     loaders = {"dev": lambda: load_dev(register), "no_overlap": load_no_overlap,
                "melo_sv": lambda: load_melo(SHARED / "eval/melo/swe_q_sv_c_sv", "MELO Swedish"),
-               "melo_da": lambda: load_melo(SHARED / "eval/melo/dnk_q_da_c_da", "MELO Danish")}
+               "melo_da": lambda: load_melo(SHARED / "eval/melo/dnk_q_da_c_da", "MELO Danish"),
+               "nav_styrk": load_nav_styrk}
     sets = []
     for key in args.sets.split(","):
         t = time.perf_counter()

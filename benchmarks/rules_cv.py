@@ -7,6 +7,11 @@ hand. Rather than tune each one on 30 needs, this asks one question of them all:
 Only the need→offer set has rules, so the protocol is **grouped 5-fold by need**: gamma is chosen on
 the other folds' needs and scored on the fold left out. Every other setting is as shipped.
 
+Then each soft penalty (``matcher.rules.SOFT``: a constraint read from the text, a whole degree, the
+distance decay, ...) on its own: the set with that penalty switched off (factor 1) in-sample, and held
+out, where the 5-fold choice between on and off is made on the other folds' needs. The hard fails on
+constraints the need states in its fields are not in question: the judges cap such offers too.
+
     python benchmarks/rules_cv.py
 """
 from __future__ import annotations
@@ -26,10 +31,56 @@ from quality import compute_components, load_dev, settings_config  # noqa: E402
 
 from catalog.config import get_settings  # noqa: E402
 from catalog.reference import builtin_register  # noqa: E402
+from matcher.convert import need_from_dict, offers_from_jsonl, read_jsonl  # noqa: E402
+from matcher.hints import read_hints  # noqa: E402
 from matcher.hubness import HubCorrection  # noqa: E402
 from matcher.rank import Calibration, Weights  # noqa: E402
+from matcher.rules import SOFT, RuleContext, apply_rules  # noqa: E402
 
 GAMMAS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0)
+
+
+def soft_factors(register) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The dev set's rule factors split in two: (needs × offers) of everything but the soft penalties, and
+    per ``SOFT`` name the product of that penalty's factors (1 where it does not apply)."""
+    offers = offers_from_jsonl(SHARED / "catalogs/offers.jsonl", register)
+    needs = [need_from_dict(r, register) for r in read_jsonl(SHARED / "eval/dev_needs.jsonl")]
+    rest = np.ones((len(needs), len(offers)))
+    soft = {name: np.ones_like(rest) for name in SOFT}
+    for qi, need in enumerate(needs):
+        ctx = RuleContext(read_hints(need.text))
+        for di, offer in enumerate(offers):
+            for r in apply_rules(need, offer, ctx)[1]:
+                if r.penalty is None:
+                    rest[qi, di] *= r.factor
+                else:
+                    soft[r.penalty][qi, di] *= r.factor
+    return rest, soft
+
+
+def soft_report(es, text: np.ndarray, register) -> None:
+    rest, soft = soft_factors(register)
+    if not np.allclose(rest * np.prod(list(soft.values()), axis=0), es.rule_factors, atol=1e-5):
+        raise SystemExit("the split rule factors do not multiply back to the set's factors")
+
+    def without(*names: str) -> np.ndarray:
+        f = rest * np.prod([v for k, v in soft.items() if k not in names], axis=0)
+        return per_query(es, (text * f).astype(np.float32))
+
+    shipped = without()
+    print("\n| soft penalty (factor) | pairs / needs it applies to | off, in-sample | on or off by 5-fold "
+          "(held out) | folds choosing off |\n|---|---|---|---|---|")
+    s = shipped.mean(axis=0)
+    print(f"| none off (shipped) | – | {s[0]:.3f} / {s[1]:.3f} | – | – |")
+    for name, value in SOFT.items():
+        hit = soft[name] < 1
+        off = without(name)
+        kf = grouped_kfold(np.stack([shipped, off]))
+        m = off.mean(axis=0)
+        print(f"| {name} ({value:g}) | {int(hit.sum())} / {int(hit.any(axis=1).sum())} | "
+              f"{m[0]:.3f} / {m[1]:.3f} | {kf['nDCG@10']:.3f} / {kf['MRR']:.3f} | {sum(kf['chosen'])} of 5 |")
+    m = without(*SOFT).mean(axis=0)
+    print(f"| all soft penalties off | – | {m[0]:.3f} / {m[1]:.3f} | – | – |")
 
 
 def main() -> None:
@@ -54,6 +105,7 @@ def main() -> None:
         print(f"| {g:g}{note} | {m[0]:.3f} | {m[1]:.3f} |")
     print(f"| **chosen by 5-fold by need (held out)** | {kf['nDCG@10']:.3f} | {kf['MRR']:.3f} |")
     print(f"\ngamma chosen per fold: {[GAMMAS[i] for i in kf['chosen']]}")
+    soft_report(es, text, builtin_register())
 
 
 if __name__ == "__main__":

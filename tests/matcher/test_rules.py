@@ -6,6 +6,7 @@ import pytest
 from matcher.hints import Hints, read_hints
 from matcher.rules import (
     RULES,
+    SOFT,
     RuleContext,
     apply_rules,
     credits_rule,
@@ -151,3 +152,30 @@ def test_a_rule_that_cannot_check_a_field_is_neutral(need_fields, text):
     factor, results = apply_rules(need, OfferItem("x", "Regnskap"), RuleContext(read_hints(text)))
     assert factor == 1.0
     assert {r.status for r in results} <= {"pass", "unknown"}
+
+
+def test_every_soft_penalty_is_named_and_reached():
+    """Each penalty result names its ``SOFT`` entry and carries that factor (the distance decay: between its
+    floor and 1); passes, unknowns and fails carry none; and the grid reaches every entry, so a penalty
+    added without a name fails here (``benchmarks/rules_cv.py`` switches them off by name)."""
+    texts = ["Kurs i regnskap", "Fagbrev på nett ved siden av jobb, maks 15 studiepoeng",
+             "Videreutdanning i ledelse på masternivå", "Regnskap som vi kan ta ved siden av jobb"]
+    needs = [NeedQuery(t, place=LYNGEN, **kw) for t in texts
+             for kw in ({}, {"start_after": dt.date(2026, 8, 1)}, {"language": ("nb",)})]
+    offers = [offer(level=lv, credits=sp, credit_unit="studiepoeng", credits_sp=sp, delivery=dm, venues=(BERGEN,),
+                    language=lang, start_date=dt.date(2026, 1, 10))
+              for lv in ("4", "7") for sp in (15, 90, 180) for dm in (("campus",), ("online",)) for lang in ("nb", "en")]
+    seen = set()
+    for need in needs:
+        ctx = RuleContext(read_hints(need.text))
+        for o in offers:
+            for r in apply_rules(need, o, ctx)[1]:
+                if r.status != "penalty":
+                    assert r.penalty is None, r
+                    continue
+                seen.add(r.penalty)
+                if r.penalty == "distance_floor":
+                    assert SOFT["distance_floor"] <= r.factor < 1, r
+                else:
+                    assert r.factor == SOFT[r.penalty], r
+    assert seen == set(SOFT)
