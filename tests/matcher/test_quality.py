@@ -55,3 +55,22 @@ def test_hub_correction_keeps_the_fusion_near_the_embedding(no_overlap, encoder)
     dense_only = mrr(queries @ vectors.T)
     assert corrected >= 0.75  # measured 0.878 here, 0.844 on another machine; dense alone 0.874
     assert corrected >= dense_only - 0.09  # the correction must not throw away what the embedding finds
+
+
+def test_the_norwegian_label_set_judges_every_title_against_the_documents(shared):
+    """``benchmarks/quality.py``'s NAV set: every job title is a query once, each has its own STYRK-08 unit
+    group among the documents (a title with none would lower every system's MRR alike), and the documents
+    are the 4-digit groups with their names."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    from quality import load_nav_styrk
+
+    es = load_nav_styrk()
+    assert len(es.queries) == len(set(es.queries)) == len(es.query_ids) > 4000
+    assert all(len(c) == 4 and c.isdigit() for c in es.doc_ids) and len(set(es.doc_ids)) == len(es.doc_ids)
+    docs = set(es.doc_ids)
+    assert all(rel and set(rel) <= docs for rel in (es.qrels[q] for q in es.query_ids))
+    names = dict(zip(es.doc_ids, es.docs, strict=True))
+    assert names["2223"].startswith("Sykepleier")
