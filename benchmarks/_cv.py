@@ -40,23 +40,33 @@ class Config:
     rules: bool = True  # the broker's rule factors (need→offer sets only)
     phrase: float = 0.0
     dense_title: float = 0.0
+    fuzzy: float = 0.0  # the rapidfuzz title leg
+    title: float = 0.0  # the title-only character TF-IDF leg
 
     def weights(self, base: Weights) -> Weights:
         return dataclasses.replace(base, dense=self.dense, lexical=self.lexical, dense_long=self.dense_long,
-                                   lexical_long=self.lexical_long, phrase=self.phrase, dense_title=self.dense_title)
+                                   lexical_long=self.lexical_long, phrase=self.phrase,
+                                   dense_title=self.dense_title, fuzzy=self.fuzzy, title=self.title)
 
     def short(self) -> str:
         return (f"w=({self.dense:g},{self.lexical:g},{self.dense_long:g},{self.lexical_long:g}) "
                 f"hub={'on' if self.hub else 'off'} abs={self.absolute:g} phrase={self.phrase:g} title={self.dense_title:g}"
+                + (f" fuzzy={self.fuzzy:g}" if self.fuzzy else "")
+                + (f" title-tfidf={self.title:g}" if self.title else "")
                 + ("" if self.rules else " rules=off"))
 
 
 FLAGS = {"hub": False, "absolute": 0.0, "rules": False}
+# The two legs the product leaves off (rapidfuzz on titles, character TF-IDF on titles alone), tried at these
+# weights beside the fusion weights of ``grid`` (phrase and title vector as in the base), so the knob table
+# can show them free.
+SPARE_LEGS = ({"fuzzy": 0.5}, {"fuzzy": 1.0}, {"title": 0.5}, {"title": 1.0})
 
 
 def grid(base: Config | None = None) -> list[Config]:
     """The configurations compared, the current settings first (they win ties): fusion weights × phrase
-    weight with every flag as in ``base``, and the same with each flag switched off in turn."""
+    weight with every flag as in ``base``, the same with each flag switched off in turn, and the fusion
+    weights with each of the ``SPARE_LEGS`` switched on."""
     base = base or Config()
     out = [base]
     weights = list(itertools.product((1.0, 1.5, 2.0), (0.5, 1.0), ((2.0, 0.3), (1.5, 0.6)), (0.0, 0.5, 1.0),
@@ -69,6 +79,11 @@ def grid(base: Config | None = None) -> list[Config]:
                 c = dataclasses.replace(c, **{off: FLAGS[off]})
             if c not in out:
                 out.append(c)
+    for d, lx, (dl, ll), _, _ in weights:
+        for leg in SPARE_LEGS:
+            c = dataclasses.replace(base, dense=d, lexical=lx, dense_long=dl, lexical_long=ll, **leg)
+            if c not in out:
+                out.append(c)
     return out
 
 
@@ -77,12 +92,13 @@ def config_scores(es, cfg: Config, base: Weights, calibration: Calibration | Non
     ``calibration`` sets the constants other than the absolute weight (default: the shipped ones)."""
     w = cfg.weights(base)
     source = es.comps if (cfg.hub or es.comps_plain is None) else es.comps_plain
-    comps = {k: source[k] for k in ("dense", "dense_title", "raw_dense", "raw_lexical", "context", "fuzzy", "phrase")
-             if k in source}
+    comps = {k: source[k] for k in ("dense", "dense_title", "raw_dense", "raw_lexical", "context", "fuzzy", "phrase",
+                                    "title") if k in source}
     comps["lexical"] = source["lexical"]
     present = {"dense", "lexical"} | ({"context"} if "context" in source else set()) | \
         ({"phrase"} if "phrase" in source and cfg.phrase > 0 else set()) | \
-        ({"dense_title"} if "dense_title" in source and cfg.dense_title > 0 else set())
+        ({"dense_title"} if "dense_title" in source and cfg.dense_title > 0 else set()) | \
+        {leg for leg in ("fuzzy", "title") if leg in source and getattr(cfg, leg) > 0}
     legs = leg_weights(es.docs, w, present, es.context_has, es.titled)
     calibration = dataclasses.replace(calibration or Calibration(), absolute_weight=cfg.absolute)
     scores = fuse_z(comps, legs, calibration)
@@ -177,6 +193,9 @@ FIXED = {
     # the phrase leg lost its keep held out once the n-gram leg read needs without their constraint words
     # (session 10, knob table: phrase free 0.674 / 0.590 against off 0.682 / 0.596); it stays measured here
     "phrase leg": lambda c, current: c.phrase == current.phrase,
+    # legs the product leaves off (settings weight_fuzzy, weight_title: 0): measured free in the knob table
+    "rapidfuzz leg": lambda c, current: c.fuzzy == current.fuzzy,
+    "title TF-IDF leg": lambda c, current: c.title == current.title,
 }
 
 

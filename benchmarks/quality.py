@@ -184,7 +184,7 @@ def rrf(*score_mats: np.ndarray, k: int = 60) -> np.ndarray:
 
 def settings_config(weights: Weights, calibration: Calibration, hubs: HubCorrection | None) -> Config:
     return Config(weights.dense, weights.lexical, weights.dense_long, weights.lexical_long, hubs is not None,
-                  calibration.absolute_weight, True, weights.phrase, weights.dense_title)
+                  calibration.absolute_weight, True, weights.phrase, weights.dense_title, weights.fuzzy, weights.title)
 
 
 def fused(es: EvalSet, w: Weights, cfg: Config, *, plain: bool = False) -> np.ndarray:

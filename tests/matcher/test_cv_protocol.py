@@ -62,13 +62,14 @@ def test_the_headline_keeps_the_fixed_settings_and_the_knob_table_lifts_each():
     configs = _cv.grid(CURRENT)
     ship = _cv.shippable(configs, CURRENT)
     assert ship.any() and not ship.all()
-    keeps = np.array([c.absolute == CURRENT.absolute and c.phrase == CURRENT.phrase for c in configs])
+    keeps = np.array([c.absolute == CURRENT.absolute and c.phrase == CURRENT.phrase and c.fuzzy == CURRENT.fuzzy
+                      and c.title == CURRENT.title for c in configs])
     assert (ship == keeps).all()
     table = _table(len(configs))
     rows = {r["variant"]: r for r in _cv.ablation(table, configs, "a", ship, CURRENT)}
     for name in _cv.FIXED:
         assert f"{name} free as well" in rows
-    phrase_free = np.array([c.absolute == CURRENT.absolute for c in configs])
+    phrase_free = np.array([c.absolute == CURRENT.absolute and c.fuzzy == c.title == 0 for c in configs])
     loso = _cv.leave_one_set_out(table, phrase_free)
     expected = np.mean([v["MRR"] for v in loso.values()])
     assert rows["phrase leg free as well"]["loso_MRR"] == pytest.approx(expected)
