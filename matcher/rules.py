@@ -32,7 +32,7 @@ SOFT = {
     "campus_beside_job": 0.85,   # campus only where the need must fit around work
     "start_outside": 0.6,        # starts outside the period the need asks for
     "other_language": 0.9,       # taught in a language the need did not name (Norwegian needs nothing named)
-    "norwegian_recorded": 0.5,   # the need names another language and the catalog records Norwegian (see language_rule)
+    "norwegian_recorded": 0.5,   # another language named, Norwegian recorded (see language_rule)
 }
 
 
