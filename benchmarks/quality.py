@@ -41,7 +41,7 @@ from _cv import (  # noqa: E402,I001
     OBJECTIVE, Config, ablation, config_scores, grid, grouped_kfold, leave_one_set_out, metric_table, per_query,
     shippable,
 )
-from _eval import SHARED, cached_encoder, concept_descriptions, evaluate, read_qrels  # noqa: E402
+from _eval import SHARED, cached_encoder, concept_descriptions, evaluate, judged_set, read_qrels  # noqa: E402
 
 from catalog.config import get_settings  # noqa: E402
 from catalog.reference import builtin_register, codes  # noqa: E402
@@ -108,10 +108,8 @@ def load_nav_styrk() -> EvalSet:
     documents, and a title's own code(s) are relevant. Text only, no context leg."""
     entries, _ = codes.read_klass(SHARED / "taxonomies/styrk08.csv", codes.STYRK)
     units = [e for e in entries if len(e.code) == 4]
-    gold: dict[str, set[str]] = {}
-    for code, title in codes.read_job_titles(SHARED / "demand/nav_arbeidssokere_yrke_2002plus.csv"):
-        gold.setdefault(title, set()).add(code)
-    titles = sorted(gold)
+    gold = judged_set()
+    titles = list(gold)
     ids = [f"nav{i:04d}" for i in range(len(titles))]
     return EvalSet("NAV titles → STYRK (nb)", ids, titles, [e.code for e in units], [e.name for e in units],
                    [e.name for e in units],

@@ -37,7 +37,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from _eval import RESULTS, SHARED, cached_encoder  # noqa: E402
+from _eval import RESULTS, SHARED, cached_encoder, judged_set  # noqa: E402
 
 from api.code_service import tagger_labels  # noqa: E402
 from catalog.config import get_settings  # noqa: E402
@@ -57,13 +57,6 @@ def head(title: str) -> str:
 def fold_of(title: str, split: str = "head") -> int:
     key = head(title) if split == "head" else title
     return int(hashlib.sha256(key.encode()).hexdigest(), 16) % FOLDS
-
-
-def judged_set(path: Path) -> dict[str, set[str]]:
-    out: dict[str, set[str]] = defaultdict(set)
-    for code, title in C.read_job_titles(path):
-        out[title].add(code)
-    return dict(sorted(out.items()))
 
 
 def register_with(styrk: Path, aliases: list[tuple[str, str]]) -> C.CodeRegister:
