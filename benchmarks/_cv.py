@@ -233,3 +233,34 @@ def ablation(table: dict[str, np.ndarray], configs: list[Config], dev: str | Non
             row.update(kfold_MRR=kf["MRR"], kfold_nDCG=kf["nDCG@10"])
         rows.append(row)
     return rows
+
+
+def choice_report(table: dict[str, np.ndarray], labels: list[str], dev: str | None = None,
+                  seeds: int = 1) -> float:
+    """Print, per set, the shipped value (row 0 of each (values, queries, 2) table, so it wins ties) against
+    the value chosen on the other sets and scored on the one left out; on ``dev`` also grouped 5-fold by
+    need, over ``seeds`` fold assignments (their range). Returns the held-out mean objective."""
+    loso = leave_one_set_out(table)
+    print("| set | shipped (fixed) | chosen on the other sets (held out) | chosen |\n|---|---|---|---|")
+    for name, m in table.items():
+        s, lo = m[0].mean(axis=0), loso.get(name)
+        held = f"{lo['nDCG@10']:.3f} / {lo['MRR']:.3f} | {labels[lo['config']]}" if lo else "– | –"
+        print(f"| {name} | {s[0]:.3f} / {s[1]:.3f} | {held} |")
+    if dev in table:
+        runs = [grouped_kfold(table[dev], seed=seed) for seed in range(seeds)]
+        d = table[dev][0].mean(axis=0)
+        if seeds == 1:
+            held = f"{runs[0]['nDCG@10']:.3f} / {runs[0]['MRR']:.3f} | {[labels[i] for i in runs[0]['chosen']]}"
+        else:
+            n, r = [k["nDCG@10"] for k in runs], [k["MRR"] for k in runs]
+            held = (f"{min(n):.3f}–{max(n):.3f} / {min(r):.3f}–{max(r):.3f} over {seeds} fold seeds | "
+                    f"{sorted({labels[i] for k in runs for i in k['chosen']})}")
+        print(f"| {dev}, 5-fold by need | {d[0]:.3f} / {d[1]:.3f} | {held} |")
+
+    def objective(cells) -> float:
+        return float(np.mean([(c[0] + c[1]) / 2 for c in cells]))
+
+    held = objective([(v["nDCG@10"], v["MRR"]) for v in loso.values()])
+    fixed = objective([m[0].mean(axis=0) for m in table.values()])
+    print(f"\nmean over the {len(table)} sets, {OBJECTIVE}: shipped {fixed:.4f}, chosen held out {held:.4f}")
+    return held

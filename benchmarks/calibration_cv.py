@@ -29,14 +29,11 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _cv import config_scores, grouped_kfold, leave_one_set_out, per_query  # noqa: E402,I001
+from _cv import choice_report, config_scores, per_query  # noqa: E402,I001
 from _eval import SHARED, cached_encoder  # noqa: E402
-from quality import (  # noqa: E402
-    compute_components, load_dev, load_melo, load_nav_styrk, load_no_overlap, settings_config,
-)
+from quality import SET_KEYS, load_sets, settings_config  # noqa: E402
 
 from catalog.config import get_settings  # noqa: E402
-from catalog.reference import builtin_register  # noqa: E402
 from matcher.hubness import HubCorrection  # noqa: E402
 from matcher.rank import Calibration, Weights  # noqa: E402
 
@@ -51,12 +48,7 @@ def main() -> None:
     weights, shipped = Weights.from_settings(st), Calibration.from_settings(st)
     hubs = HubCorrection.from_settings(st)
     cfg = settings_config(weights, shipped, hubs)
-    encoder = cached_encoder(st)
-    sets = [load_dev(builtin_register()), load_no_overlap(),
-            load_melo(SHARED / "eval/melo/swe_q_sv_c_sv", "MELO Swedish"),
-            load_melo(SHARED / "eval/melo/dnk_q_da_c_da", "MELO Danish"), load_nav_styrk()]
-    for es in sets:
-        compute_components(es, encoder, weights, hubs)
+    sets = load_sets(SET_KEYS, cached_encoder(st), weights, hubs)
     base = {k: getattr(shipped, k) if getattr(shipped, k) is not None else 0.02 for k in GRID}
     grid = [dict(zip(GRID, v, strict=True)) for v in itertools.product(*GRID.values())]
     grid = [base] + [g for g in grid if g != base]  # the shipped constants win ties
@@ -65,25 +57,7 @@ def main() -> None:
     table = {es.name: np.stack([per_query(es, config_scores(es, cfg, weights, c)) for c in calibrations])
              for es in sets}
     print(f"{len(grid)} calibrations × {len(sets)} sets in {time.perf_counter() - t:.0f} s; shipped {base}\n")
-    loso = leave_one_set_out(table)
-    dev = sets[0].name
-    kf = grouped_kfold(table[dev])
-    print("| set | shipped (fixed) | chosen on the other sets (held out) | chosen |\n|---|---|---|---|")
-    for es in sets:
-        m = table[es.name][0].mean(axis=0)
-        lo = loso[es.name]
-        print(f"| {es.name} | {m[0]:.3f} / {m[1]:.3f} | {lo['nDCG@10']:.3f} / {lo['MRR']:.3f} "
-              f"| {grid[lo['config']]} |")
-    d = table[dev][0].mean(axis=0)
-    print(f"| {dev}, 5-fold by need | {d[0]:.3f} / {d[1]:.3f} | {kf['nDCG@10']:.3f} / {kf['MRR']:.3f} "
-          f"| {[grid[i] for i in kf['chosen']]} |")
-
-    def objective(cells) -> float:
-        return float(np.mean([(c[0] + c[1]) / 2 for c in cells]))
-
-    held = objective([(v["nDCG@10"], v["MRR"]) for v in loso.values()])
-    fixed = objective([table[es.name][0].mean(axis=0) for es in sets])
-    print(f"\nmean over the {len(sets)} sets, (nDCG@10 + MRR) / 2: shipped {fixed:.4f}, chosen held out {held:.4f}")
+    choice_report(table, [" ".join(f"{k}={v:g}" for k, v in g.items()) for g in grid], sets[0].name)
 
 
 if __name__ == "__main__":

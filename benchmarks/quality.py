@@ -129,6 +129,32 @@ def load_melo(base: Path, label: str) -> EvalSet:
                    symmetric=True, contexts=concept_descriptions(base, [c[0] for c in corpus]))
 
 
+SET_KEYS = ("dev", "no_overlap", "melo_sv", "melo_da", "nav_styrk")  # the default sets, in report order
+
+
+def load_sets(keys, encoder, weights: Weights, hubs: HubCorrection | None) -> list[EvalSet]:
+    """The sets named by ``keys`` (``SET_KEYS``, or ``melo:PATH`` for any other MELO subset), each with
+    its legs computed; a line per set on stderr."""
+    register = builtin_register()
+    loaders = {"dev": lambda: load_dev(register), "no_overlap": load_no_overlap,
+               "melo_sv": lambda: load_melo(SHARED / "eval/melo/swe_q_sv_c_sv", "MELO Swedish"),
+               "melo_da": lambda: load_melo(SHARED / "eval/melo/dnk_q_da_c_da", "MELO Danish"),
+               "nav_styrk": load_nav_styrk}
+    sets = []
+    for key in keys:
+        t = time.perf_counter()
+        if key.startswith("melo:"):
+            path = Path(key.removeprefix("melo:"))
+            es = load_melo(path, f"MELO {path.name}")
+        else:
+            es = loaders[key]()
+        compute_components(es, encoder, weights, hubs)
+        sets.append(es)
+        print(f"# {es.name}: {len(es.queries)} queries × {len(es.docs)} documents "
+              f"({time.perf_counter() - t:.1f} s, {encoder.computed} texts encoded so far)", file=sys.stderr)
+    return sets
+
+
 def word_bm25(queries: list[str], docs: list[str], k1: float = 1.2, b: float = 0.75) -> np.ndarray:
     """Plain word-level BM25 (for comparison: it is known to collapse on Scandinavian compounds)."""
     from sklearn.feature_extraction.text import CountVectorizer
@@ -260,7 +286,7 @@ def held_out_report(sets: list[EvalSet], weights: Weights, current: Config, save
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--sets", default="dev,no_overlap,melo_sv,melo_da,nav_styrk")
+    ap.add_argument("--sets", default=",".join(SET_KEYS))
     ap.add_argument("--save", type=Path, help="Write the per-query metric table of every configuration (.npz)")
     args = ap.parse_args()
     if not SHARED.is_dir():
@@ -270,23 +296,7 @@ def main() -> None:
     calibration = Calibration.from_settings(settings)
     hubs = HubCorrection.from_settings(settings)
     encoder = cached_encoder(settings)
-    register = builtin_register()
-    loaders = {"dev": lambda: load_dev(register), "no_overlap": load_no_overlap,
-               "melo_sv": lambda: load_melo(SHARED / "eval/melo/swe_q_sv_c_sv", "MELO Swedish"),
-               "melo_da": lambda: load_melo(SHARED / "eval/melo/dnk_q_da_c_da", "MELO Danish"),
-               "nav_styrk": load_nav_styrk}
-    sets = []
-    for key in args.sets.split(","):
-        t = time.perf_counter()
-        if key.startswith("melo:"):  # any other MELO subset: melo:PATH/TO/SUBSET
-            path = Path(key.removeprefix("melo:"))
-            es = load_melo(path, f"MELO {path.name}")
-        else:
-            es = loaders[key]()
-        compute_components(es, encoder, weights, hubs)
-        sets.append(es)
-        print(f"# {es.name}: {len(es.queries)} queries × {len(es.docs)} documents "
-              f"({time.perf_counter() - t:.1f} s, {encoder.computed} texts encoded so far)", file=sys.stderr)
+    sets = load_sets(args.sets.split(","), encoder, weights, hubs)
     current = settings_config(weights, calibration, hubs)
     print(f"\nsettings: {current.short()}; hub bank {len(hubs.texts) if hubs else 0} needs")
     held_out_report(sets, weights, current, args.save)

@@ -1,0 +1,76 @@
+"""Two constants of the fusion, cross-validated: the context weight and the long-text threshold.
+
+* ``Weights.context`` (setting ``MEGLER_WEIGHT_CONTEXT``, 3.0): how much a document's context text counts
+  in `megler link --context` (an ESCO concept's description beside a MELO label). Of the five sets of
+  ``quality.py`` only the two MELO sets carry contexts, so leave-one-set-out chooses it on the one and
+  scores it on the other.
+* ``Weights.long_words`` (8): from how many words a document counts as having a description and gets the
+  long-text weights (``dense_long`` / ``lexical_long``). It changes documents of the two need→offer sets.
+
+Per constant: every set's numbers at the shipped value against the value chosen on the other sets and
+scored on the one left out (and grouped 5-fold by need on need→offer, over five fold seeds), then the
+in-sample numbers of every value on the sets it changes. Every other setting is as shipped.
+
+    python benchmarks/constants_cv.py
+"""
+from __future__ import annotations
+
+import dataclasses
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _cv import choice_report, config_scores, per_query  # noqa: E402,I001
+from _eval import SHARED, cached_encoder  # noqa: E402
+from quality import SET_KEYS, load_sets, settings_config  # noqa: E402
+
+from catalog.config import get_settings  # noqa: E402
+from matcher.hubness import HubCorrection  # noqa: E402
+from matcher.rank import Calibration, Weights  # noqa: E402
+
+VALUES = {"context": (0.0, 1.0, 2.0, 3.0, 4.0, 6.0), "long_words": (4, 8, 12, 16, 24)}
+
+
+def sweep(sets, cfg, weights: Weights, name: str, values) -> tuple[list, dict[str, np.ndarray]]:
+    """The values with the shipped one first (it wins ties), and per set that a value changes, the
+    (values, queries, 2) per-query table."""
+    shipped = getattr(weights, name)
+    order = [shipped, *(v for v in values if v != shipped)]
+    table = {}
+    for es in sets:
+        m = np.stack([per_query(es, config_scores(es, cfg, dataclasses.replace(weights, **{name: v})))
+                      for v in order])
+        if not np.allclose(m, m[0]):
+            table[es.name] = m
+    return order, table
+
+
+def main() -> None:
+    if not SHARED.is_dir():
+        sys.exit(f"needs the shared data at {SHARED}")
+    st = get_settings()
+    weights, calibration = Weights.from_settings(st), Calibration.from_settings(st)
+    hubs = HubCorrection.from_settings(st)
+    cfg = settings_config(weights, calibration, hubs)
+    sets = load_sets(SET_KEYS, cached_encoder(st), weights, hubs)
+    dev = sets[0].name
+    for name, values in VALUES.items():
+        order, table = sweep(sets, cfg, weights, name, values)
+        unchanged = [es.name for es in sets if es.name not in table]
+        print(f"\n## {name} (shipped {order[0]:g}); unchanged on: {', '.join(unchanged) or 'none'}\n")
+        if len(table) < 2:
+            print("fewer than two sets change with it: no leave-one-set-out")
+        else:
+            choice_report(table, [f"{v:g}" for v in order], dev, seeds=5)
+        print(f"\n| {name} | " + " | ".join(table) + " |\n|---|" + "---|" * len(table))
+        for i in np.argsort(order):
+            cells = [f"{m[i].mean(axis=0)[0]:.3f} / {m[i].mean(axis=0)[1]:.3f}" for m in table.values()]
+            print(f"| {order[i]:g}{' (shipped)' if i == 0 else ''} | " + " | ".join(cells) + " |")
+
+
+if __name__ == "__main__":
+    main()
