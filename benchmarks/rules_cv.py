@@ -12,7 +12,8 @@ distance decay, ...) on its own: the set with that penalty switched off (factor 
 out, where the 5-fold choice between on and off is made on the other folds' needs. The hard fails on
 constraints the need states in its fields are not in question: the judges cap such offers too.
 
-Last, the distance decay's floor swept (the penalty most pairs meet), with the needs it moves.
+Last, the distance decay (the penalty most pairs meet): its floor swept, the needs it moves, and its
+half-distance swept at the shipped floor.
 
     python benchmarks/rules_cv.py
 """
@@ -41,6 +42,7 @@ from matcher.rules import SOFT, RuleContext, apply_rules  # noqa: E402
 
 GAMMAS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0)
 FLOORS = (0.3, 0.45, 0.6, 0.75, 0.9, 1.0)
+HALVES = (50.0, 100.0, 150.0, 250.0, 400.0)
 
 
 def soft_factors(register) -> tuple[np.ndarray, dict[str, np.ndarray]]:
@@ -88,7 +90,8 @@ def soft_report(es, text: np.ndarray, rest: np.ndarray, soft: dict[str, np.ndarr
 def distance_report(es, text: np.ndarray, rest: np.ndarray, soft: dict[str, np.ndarray]) -> None:
     """The far end of the distance decay, factor = floor + (1 − floor) · exp(−km / half): each floor in
     ``FLOORS`` (1 = no decay) in-sample and chosen by 5-fold by need over five fold seeds; then the needs
-    whose nDCG@10 moves by 0.05 or more when the decay is off."""
+    whose nDCG@10 moves by 0.05 or more when the decay is off; then each half-distance in ``HALVES`` at the
+    shipped floor, the same way."""
     shipped = SOFT["distance_floor"]
     decay = (soft["distance_floor"] - shipped) / (1 - shipped)  # exp(−km / half); 1 where no decay applies
     others = rest * np.prod([v for k, v in soft.items() if k != "distance_floor"], axis=0)
@@ -109,6 +112,20 @@ def distance_report(es, text: np.ndarray, rest: np.ndarray, soft: dict[str, np.n
     moved = sorted((d, q) for q, d in zip(judged, delta, strict=True) if abs(d) >= 0.05)
     print("nDCG@10 per need with the decay off (floor 1) against shipped: "
           + ", ".join(f"{q} {d:+.2f}" for d, q in moved))
+    # the half-distance at the shipped floor: exp(−km / h) = decay^(half / h); pairs within 40 km stay at 1
+    half = RuleContext(read_hints("")).distance_half_km
+    halves = [half, *(h for h in HALVES if h != half)]
+    table = np.stack([per_query(es, (text * others * (shipped + (1 - shipped) * decay ** (half / h)))
+                                .astype(np.float32)) for h in halves])
+    runs = [grouped_kfold(table, seed=seed) for seed in range(5)]
+    print("\n| half-distance km (floor as shipped) | nDCG@10 | MRR |\n|---|---|---|")
+    for i in np.argsort(halves):
+        m = table[i].mean(axis=0)
+        print(f"| {halves[i]:g}{' (shipped)' if i == 0 else ''} | {m[0]:.3f} | {m[1]:.3f} |")
+    n, r = [k["nDCG@10"] for k in runs], [k["MRR"] for k in runs]
+    print(f"| **chosen by 5-fold by need, five fold seeds (held out)** | {min(n):.3f}–{max(n):.3f} | "
+          f"{min(r):.3f}–{max(r):.3f} |")
+    print(f"\nhalf-distances chosen: {sorted({halves[i] for k in runs for i in k['chosen']})}")
 
 
 def main() -> None:
