@@ -30,25 +30,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _cv import choice_report, config_scores, per_query  # noqa: E402,I001
-from _eval import SHARED, cached_encoder  # noqa: E402
-from quality import SET_KEYS, load_sets, settings_config  # noqa: E402
+from _eval import cached_encoder  # noqa: E402
+from quality import SET_KEYS, load_sets, shipped_settings  # noqa: E402
 
-from catalog.config import get_settings  # noqa: E402
-from matcher.hubness import HubCorrection  # noqa: E402
-from matcher.rank import Calibration, Weights  # noqa: E402
 
 GRID = {"z_mid": (1.5, 2.5, 3.5), "z_scale": (0.5, 1.0, 2.0), "dense_scale": (0.01, 0.02, 0.04),
         "lexical_scale": (0.15, 0.3, 0.6)}
 
 
 def main() -> None:
-    if not SHARED.is_dir():
-        sys.exit(f"needs the shared data at {SHARED}")
-    st = get_settings()
-    weights, shipped = Weights.from_settings(st), Calibration.from_settings(st)
-    hubs = HubCorrection.from_settings(st)
-    cfg = settings_config(weights, shipped, hubs)
-    sets = load_sets(SET_KEYS, cached_encoder(st), weights, hubs)
+    sh = shipped_settings()
+    weights, shipped, cfg = sh.weights, sh.calibration, sh.config
+    sets = load_sets(SET_KEYS, cached_encoder(sh.settings), weights, sh.hubs)
     base = {k: getattr(shipped, k) if getattr(shipped, k) is not None else 0.02 for k in GRID}
     grid = [dict(zip(GRID, v, strict=True)) for v in itertools.product(*GRID.values())]
     grid = [base] + [g for g in grid if g != base]  # the shipped constants win ties

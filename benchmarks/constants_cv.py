@@ -25,12 +25,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _cv import choice_report, config_scores, per_query  # noqa: E402,I001
-from _eval import SHARED, cached_encoder  # noqa: E402
-from quality import SET_KEYS, load_sets, settings_config  # noqa: E402
+from _eval import cached_encoder  # noqa: E402
+from quality import SET_KEYS, load_sets, shipped_settings  # noqa: E402
 
-from catalog.config import get_settings  # noqa: E402
-from matcher.hubness import HubCorrection  # noqa: E402
-from matcher.rank import Calibration, Weights  # noqa: E402
+from matcher.rank import Weights  # noqa: E402
+
 
 VALUES = {"context": (0.0, 1.0, 2.0, 3.0, 4.0, 6.0), "long_words": (4, 8, 12, 16, 24)}
 
@@ -50,13 +49,9 @@ def sweep(sets, cfg, weights: Weights, name: str, values) -> tuple[list, dict[st
 
 
 def main() -> None:
-    if not SHARED.is_dir():
-        sys.exit(f"needs the shared data at {SHARED}")
-    st = get_settings()
-    weights, calibration = Weights.from_settings(st), Calibration.from_settings(st)
-    hubs = HubCorrection.from_settings(st)
-    cfg = settings_config(weights, calibration, hubs)
-    sets = load_sets(SET_KEYS, cached_encoder(st), weights, hubs)
+    sh = shipped_settings()
+    weights, cfg = sh.weights, sh.config
+    sets = load_sets(SET_KEYS, cached_encoder(sh.settings), weights, sh.hubs)
     dev = sets[0].name
     for name, values in VALUES.items():
         order, table = sweep(sets, cfg, weights, name, values)

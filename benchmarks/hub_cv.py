@@ -32,13 +32,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _cv import Config, config_scores, grouped_kfold, leave_one_set_out, per_query  # noqa: E402,I001
-from _eval import SHARED, cached_encoder  # noqa: E402
-from quality import load_dev, load_no_overlap, settings_config  # noqa: E402
+from _eval import cached_encoder  # noqa: E402
+from quality import load_dev, load_no_overlap, settings_config, shipped_settings  # noqa: E402
 
-from catalog.config import get_settings  # noqa: E402
 from catalog.reference import builtin_register  # noqa: E402
 from matcher.hubness import HubCorrection, bank_vectors, top_k_mean  # noqa: E402
-from matcher.rank import Calibration, TextRelevance, Weights, corrected_z, lexical_evidence  # noqa: E402
+from matcher.rank import TextRelevance, Weights, corrected_z, lexical_evidence  # noqa: E402
 
 GRID = {"dense_alpha": (0.0, 0.5, 1.0, 1.5, 2.0), "dense_k": (5, 10, 20, 40), "dense_skip": (0, 1, 2),
         "lexical_alpha": (0.0, 0.25, 0.5, 1.0), "lexical_k": (5, 10, 20), "lexical_skip": (0, 1)}
@@ -88,13 +87,11 @@ def corrected(es, h: dict) -> dict[str, np.ndarray]:
 
 
 def main() -> None:
-    if not SHARED.is_dir():
-        sys.exit(f"needs the shared data at {SHARED}")
-    st = get_settings()
-    weights, calibration = Weights.from_settings(st), Calibration.from_settings(st)
-    hubs = HubCorrection.from_settings(st) or HubCorrection.builtin()
+    sh = shipped_settings()
+    st, weights = sh.settings, sh.weights
+    hubs = sh.hubs or HubCorrection.builtin()
     shipped = {k: getattr(st, f"hub_{k}") for k in GRID}
-    cfg: Config = settings_config(weights, calibration, hubs)
+    cfg: Config = settings_config(weights, sh.calibration, hubs)
     encoder = cached_encoder(st)
     sets = [load_dev(builtin_register()), load_no_overlap()]
     for es in sets:

@@ -211,6 +211,29 @@ def settings_config(weights: Weights, calibration: Calibration, hubs: HubCorrect
                   calibration.absolute_weight, True, weights.phrase, weights.dense_title, weights.fuzzy, weights.title)
 
 
+@dataclass(frozen=True)
+class Shipped:
+    """The settings as shipped (``MEGLER_*``), in the forms the benchmarks use."""
+
+    settings: object
+    weights: Weights
+    calibration: Calibration
+    hubs: HubCorrection | None
+
+    @property
+    def config(self) -> Config:
+        return settings_config(self.weights, self.calibration, self.hubs)
+
+
+def shipped_settings() -> Shipped:
+    """Where every cross-validation script starts: the shared data checked (exits without it) and the
+    shipped settings read."""
+    if not SHARED.is_dir():
+        sys.exit(f"needs the shared data at {SHARED}")
+    st = get_settings()
+    return Shipped(st, Weights.from_settings(st), Calibration.from_settings(st), HubCorrection.from_settings(st))
+
+
 def fused(es: EvalSet, w: Weights, cfg: Config, *, plain: bool = False) -> np.ndarray:
     return config_scores(es, dataclasses.replace(cfg, hub=cfg.hub and not plain), w)
 
@@ -289,15 +312,10 @@ def main() -> None:
     ap.add_argument("--sets", default=",".join(SET_KEYS))
     ap.add_argument("--save", type=Path, help="Write the per-query metric table of every configuration (.npz)")
     args = ap.parse_args()
-    if not SHARED.is_dir():
-        sys.exit(f"needs the shared data at {SHARED}")
-    settings = get_settings()
-    weights = Weights.from_settings(settings)
-    calibration = Calibration.from_settings(settings)
-    hubs = HubCorrection.from_settings(settings)
+    sh = shipped_settings()
+    settings, weights, hubs, current = sh.settings, sh.weights, sh.hubs, sh.config
     encoder = cached_encoder(settings)
     sets = load_sets(args.sets.split(","), encoder, weights, hubs)
-    current = settings_config(weights, calibration, hubs)
     print(f"\nsettings: {current.short()}; hub bank {len(hubs.texts) if hubs else 0} needs")
     held_out_report(sets, weights, current, args.save)
     print("\n## In-sample, current settings\n\n| set | method | nDCG@10 | MRR | Recall@20 |\n|---|---|---|---|---|")

@@ -30,14 +30,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _cv import config_scores, grouped_kfold, per_query  # noqa: E402,I001
 from _eval import SHARED, cached_encoder  # noqa: E402
-from quality import compute_components, load_dev, settings_config  # noqa: E402
+from quality import compute_components, load_dev, shipped_settings  # noqa: E402
 
-from catalog.config import get_settings  # noqa: E402
 from catalog.reference import builtin_register  # noqa: E402
 from matcher.convert import need_from_dict, offers_from_jsonl, read_jsonl  # noqa: E402
 from matcher.hints import read_hints  # noqa: E402
-from matcher.hubness import HubCorrection  # noqa: E402
-from matcher.rank import Calibration, Weights  # noqa: E402
 from matcher.rules import SOFT, RuleContext, apply_rules  # noqa: E402
 
 GAMMAS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0)
@@ -129,15 +126,10 @@ def distance_report(es, text: np.ndarray, rest: np.ndarray, soft: dict[str, np.n
 
 
 def main() -> None:
-    if not SHARED.is_dir():
-        sys.exit(f"needs the shared data at {SHARED}")
-    st = get_settings()
-    weights, calibration = Weights.from_settings(st), Calibration.from_settings(st)
-    hubs = HubCorrection.from_settings(st)
-    cfg = dataclasses.replace(settings_config(weights, calibration, hubs), rules=False)
-    encoder = cached_encoder(st)
+    sh = shipped_settings()
+    weights, cfg = sh.weights, dataclasses.replace(sh.config, rules=False)
     es = load_dev(builtin_register())
-    compute_components(es, encoder, weights, hubs)
+    compute_components(es, cached_encoder(sh.settings), weights, sh.hubs)
     text = config_scores(es, cfg, weights)
     factors = es.rule_factors.astype(np.float64)
     table = np.stack([per_query(es, (text * factors ** g).astype(np.float32)) for g in GAMMAS])
