@@ -235,7 +235,8 @@ def language_rule(need: NeedQuery, offer: OfferItem, ctx: RuleContext) -> RuleRe
         if is_norwegian(offer.language):
             # Catalogs often record the language a course is described in: of the 84 UiB courses in the shared
             # data whose own page says they are taught in English, the shared catalog records 60 as nynorsk or
-            # bokmål. So a Norwegian record cannot rule out teaching in the language the need names.
+            # bokmål (benchmarks/recorded_language.py). So a Norwegian record cannot rule out teaching in the
+            # language the need names.
             return _soft("språk", "norwegian_recorded",
                          f"Oppført på {name} – ønsket {wanted}; sjekk undervisningsspråket med tilbyderen")
         return RuleResult("språk", FAIL, FAIL_FACTOR, f"Undervisning på {name} – ønsket {wanted}", hard=True)
