@@ -7,6 +7,7 @@ The run is a `megler match --needs ... --json` output (JSON lines) or a TREC run
     megler --db eval.db match --needs ../shared/data/eval/dev_needs.jsonl --top 20 --json > run.jsonl
     python benchmarks/score_run.py run.jsonl ../shared/data/eval/dev_qrels.tsv
     python benchmarks/score_run.py run.jsonl ../shared/data/eval/dev_qrels.tsv --per-query   # each need too
+    python benchmarks/score_run.py run.jsonl ../shared/data/eval/dev_qrels.tsv --condensed   # nDCG'@10, MRR', Judged@10
 
     M=../shared/data/eval/melo/dnk_q_da_c_da
     python benchmarks/melo_contexts.py $M > contexts.tsv
@@ -22,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _eval import evaluate, mrr, ndcg_at, read_qrels  # noqa: E402
+from _eval import condensed, evaluate, judged_at, mrr, ndcg_at, read_qrels  # noqa: E402
 
 
 def main() -> None:
@@ -31,6 +32,9 @@ def main() -> None:
     ap.add_argument("qrels", type=Path)
     ap.add_argument("--min-grade", type=int, default=2)
     ap.add_argument("--per-query", action="store_true", help="Also each scored query's nDCG@10 and MRR")
+    ap.add_argument("--condensed", action="store_true",
+                    help="Also the measures on the rankings without their unjudged documents (nDCG'@10, MRR') "
+                         "and the share of each top 10 that was judged (Judged@10)")
     args = ap.parse_args()
     runs: dict[str, list[str]] = {}
     for line in args.run.read_text(encoding="utf-8").splitlines():
@@ -46,8 +50,13 @@ def main() -> None:
     if args.per_query:  # the queries the means count: those with a document at min_grade or above
         for qid in sorted(q for q, rels in qrels.items() if any(g >= args.min_grade for g in rels.values())):
             ranked, rels = runs.get(qid, []), qrels[qid]
-            print(f"{qid}\tnDCG@10={ndcg_at(ranked, rels):.3f}\tMRR={mrr(ranked, rels, args.min_grade):.3f}")
-    metrics = evaluate(runs, qrels, args.min_grade)
+            line = f"{qid}\tnDCG@10={ndcg_at(ranked, rels):.3f}\tMRR={mrr(ranked, rels, args.min_grade):.3f}"
+            if args.condensed:
+                kept = condensed(ranked, rels)
+                line += (f"\tnDCG'@10={ndcg_at(kept, rels):.3f}\tMRR'={mrr(kept, rels, args.min_grade):.3f}"
+                         f"\tJudged@10={judged_at(ranked, rels):.1f}")
+            print(line)
+    metrics = evaluate(runs, qrels, args.min_grade, condensed_lists=args.condensed)
     print(" ".join(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}" for k, v in metrics.items()))
 
 

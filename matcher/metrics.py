@@ -1,5 +1,10 @@
 """Ranking metrics against graded judgments (TREC qrels): nDCG@k with gain 2^g − 1, MRR and Recall@k
-counting grades ≥ ``min_grade``, and the qrels reader. The benchmarks and ``megler train`` share them."""
+counting grades ≥ ``min_grade``, and the qrels reader. The benchmarks and ``megler train`` share them.
+
+Judgments are pooled: a document nobody judged counts as not relevant, so a ranker that finds documents the
+pool never saw is scored down for it. ``judged_at`` says how much of a top k was judged, and ``evaluate(...,
+condensed=True)`` scores the *condensed* lists as well (unjudged documents removed before scoring, Sakai
+2007: nDCG'@10, MRR'), which compare rankers fairly on incomplete judgments."""
 from __future__ import annotations
 
 import math
@@ -41,12 +46,32 @@ def recall_at(ranked: list[str], rels: dict[str, int], k: int = 20, min_grade: i
     return len(relevant & set(ranked[:k])) / len(relevant)
 
 
-def evaluate(runs: dict[str, list[str]], qrels: dict[str, dict[str, int]], min_grade: int = 1) -> dict[str, float]:
+def judged_at(ranked: list[str], rels: dict[str, int], k: int = 10) -> float:
+    """The share of the first ``k`` ranked documents that have a judgment (any grade, 0 included)."""
+    top = ranked[:k]
+    return sum(d in rels for d in top) / len(top) if top else 0.0
+
+
+def condensed(ranked: list[str], rels: dict[str, int]) -> list[str]:
+    """The ranking with the unjudged documents left out, order kept."""
+    return [d for d in ranked if d in rels]
+
+
+def evaluate(runs: dict[str, list[str]], qrels: dict[str, dict[str, int]], min_grade: int = 1, *,
+             condensed_lists: bool = False) -> dict[str, float]:
+    """Means over the queries with a document at ``min_grade`` or above. ``condensed_lists`` adds nDCG'@10 and
+    MRR' (the same measures on the condensed rankings) and Judged@10."""
     qs = [q for q in qrels if any(g >= min_grade for g in qrels[q].values())]
     n = len(qs) or 1
-    return {
+    out: dict[str, float] = {
         "nDCG@10": sum(ndcg_at(runs.get(q, []), qrels[q]) for q in qs) / n,
         "MRR": sum(mrr(runs.get(q, []), qrels[q], min_grade) for q in qs) / n,
         "Recall@20": sum(recall_at(runs.get(q, []), qrels[q], 20, min_grade) for q in qs) / n,
-        "queries": len(qs),
     }
+    if condensed_lists:
+        kept = {q: condensed(runs.get(q, []), qrels[q]) for q in qs}
+        out["nDCG'@10"] = sum(ndcg_at(kept[q], qrels[q]) for q in qs) / n
+        out["MRR'"] = sum(mrr(kept[q], qrels[q], min_grade) for q in qs) / n
+        out["Judged@10"] = sum(judged_at(runs.get(q, []), qrels[q]) for q in qs) / n
+    out["queries"] = len(qs)
+    return out
