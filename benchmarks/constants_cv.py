@@ -1,4 +1,5 @@
-"""Two constants of the fusion, cross-validated: the context weight and the long-text threshold.
+"""Constants of the fusion, cross-validated: the context weight, the long-text threshold and the character
+n-gram leg's own (n-gram range, sublinear term frequency).
 
 * ``Weights.context`` (setting ``MEGLER_WEIGHT_CONTEXT``, 3.0): how much a document's context text counts
   in `megler link --context` (an ESCO concept's description beside a MELO label). Of the five sets of
@@ -6,6 +7,8 @@
   scores it on the other.
 * ``Weights.long_words`` (8): from how many words a document counts as having a description and gets the
   long-text weights (``dense_long`` / ``lexical_long``). It changes documents of the two need→offer sets.
+* ``CharTfidf``'s ``ngram_range`` ((2, 5)) and ``sublinear_tf`` (True): how the n-gram leg (and its hub
+  correction) reads texts. They change every set; each value refits the leg, the other legs stay.
 
 Per constant: every set's numbers at the shipped value against the value chosen on the other sets and
 scored on the one left out (and grouped 5-fold by need on need→offer, over five fold seeds), then the
@@ -28,10 +31,12 @@ from _cv import choice_report, config_scores, per_query  # noqa: E402,I001
 from _eval import cached_encoder  # noqa: E402
 from quality import SET_KEYS, load_sets, shipped_settings  # noqa: E402
 
-from matcher.rank import Weights  # noqa: E402
+from matcher.lexical import CharTfidf  # noqa: E402
+from matcher.rank import TextRelevance, Weights  # noqa: E402
 
 
 VALUES = {"context": (0.0, 1.0, 2.0, 3.0, 4.0, 6.0), "long_words": (4, 8, 12, 16, 24)}
+LEXICAL = {"ngram_range": ((2, 5), (1, 5), (2, 4), (3, 5), (2, 6), (3, 6)), "sublinear_tf": (True, False)}
 
 
 def sweep(sets, cfg, weights: Weights, name: str, values) -> tuple[list, dict[str, np.ndarray]]:
@@ -48,23 +53,52 @@ def sweep(sets, cfg, weights: Weights, name: str, values) -> tuple[list, dict[st
     return order, table
 
 
+def lexical_sweep(sets, cfg, weights: Weights, hubs, name: str, values) -> tuple[list, dict[str, np.ndarray]]:
+    """As ``sweep`` for a ``CharTfidf`` option: per value, the n-gram leg refitted on every set (its hub
+    offsets on need sets too) and put in place of the shipped one."""
+    shipped = getattr(CharTfidf(), name)
+    order = [shipped, *(v for v in values if v != shipped)]
+    lexical_only = dataclasses.replace(weights, dense=0, dense_long=0, title=0, fuzzy=0, phrase=0, context=0)
+    table = {}
+    for es in sets:
+        rows = []
+        for v in order:
+            rel = TextRelevance(None, lexical_only, symmetric=es.symmetric, hubs=hubs if es.needs else None,
+                                lexical_options={name: v}).fit(es.docs, es.titles)
+            leg = rel.components_batch(es.queries)
+            varied = dataclasses.replace(es, comps={**es.comps, "lexical": leg["lexical"],
+                                                    "raw_lexical": leg["raw_lexical"]})
+            rows.append(per_query(es, config_scores(varied, cfg, weights)))
+        table[es.name] = np.stack(rows)
+    return order, table
+
+
+def label(v) -> str:
+    if isinstance(v, bool):
+        return "on" if v else "off"
+    return "–".join(map(str, v)) if isinstance(v, tuple) else f"{v:g}"
+
+
 def main() -> None:
     sh = shipped_settings()
     weights, cfg = sh.weights, sh.config
     sets = load_sets(SET_KEYS, cached_encoder(sh.settings), weights, sh.hubs)
     dev = sets[0].name
-    for name, values in VALUES.items():
-        order, table = sweep(sets, cfg, weights, name, values)
+    sweeps = [(name, lambda n=name, v=values: sweep(sets, cfg, weights, n, v)) for name, values in VALUES.items()]
+    sweeps += [(name, lambda n=name, v=values: lexical_sweep(sets, cfg, weights, sh.hubs, n, v))
+               for name, values in LEXICAL.items()]
+    for name, run in sweeps:
+        order, table = run()
         unchanged = [es.name for es in sets if es.name not in table]
-        print(f"\n## {name} (shipped {order[0]:g}); unchanged on: {', '.join(unchanged) or 'none'}\n")
+        print(f"\n## {name} (shipped {label(order[0])}); unchanged on: {', '.join(unchanged) or 'none'}\n")
         if len(table) < 2:
             print("fewer than two sets change with it: no leave-one-set-out")
         else:
-            choice_report(table, [f"{v:g}" for v in order], dev, seeds=5)
+            choice_report(table, [label(v) for v in order], dev, seeds=5)
         print(f"\n| {name} | " + " | ".join(table) + " |\n|---|" + "---|" * len(table))
-        for i in np.argsort(order):
+        for i in sorted(range(len(order)), key=lambda i: order[i]):
             cells = [f"{m[i].mean(axis=0)[0]:.3f} / {m[i].mean(axis=0)[1]:.3f}" for m in table.values()]
-            print(f"| {order[i]:g}{' (shipped)' if i == 0 else ''} | " + " | ".join(cells) + " |")
+            print(f"| {label(order[i])}{' (shipped)' if i == 0 else ''} | " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":

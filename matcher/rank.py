@@ -199,18 +199,21 @@ class TextRelevance:
     resemble every query of a reference bank (see ``matcher.hubness``); None leaves it out.
     ``fit(..., contexts=...)`` gives documents a longer context text (an occupation concept's
     description, say), embedded on the passage side and fused as its own leg.
-    ``lexical_query`` is how the character n-gram legs read a query (and the hub bank's needs). By default a
-    need is read without its constraint phrases (``matcher.topic.without_constraints``), which the rules
-    judge, and with ``symmetric`` (labels on both sides) the text is read as it is: there level words name
-    the thing ("Lektor (videregående skole)"). None reads any query as it is. The embedding reads the whole
-    text (a need's subject alone lost held out).
+    ``lexical_options`` are ``CharTfidf``'s (n-gram range, sublinear tf), the defaults unless a benchmark
+    varies them. ``lexical_query`` is how the character n-gram legs read a query (and the hub bank's
+    needs). By default a need is read without its constraint phrases (``matcher.topic.without_constraints``),
+    which the rules judge, and with ``symmetric`` (labels on both sides) the text is read as it is: there
+    level words name the thing ("Lektor (videregående skole)"). None reads any query as it is. The
+    embedding reads the whole text (a need's subject alone lost held out).
     """
 
     def __init__(self, encoder: Encoder | None = None, weights: Weights | None = None,
                  calibration: Calibration | None = None, *, symmetric: bool = False,
                  hubs: HubCorrection | None = None,
-                 lexical_query: Callable[[str], str] | None | object = BY_KIND):
+                 lexical_query: Callable[[str], str] | None | object = BY_KIND,
+                 lexical_options: dict | None = None):
         self.encoder = encoder
+        self.lexical_options = dict(lexical_options or {})  # CharTfidf's own (benchmarks/constants_cv.py)
         self.weights = weights or Weights()
         self.calibration = calibration or Calibration()
         self.symmetric = symmetric
@@ -230,8 +233,9 @@ class TextRelevance:
         self.n_docs_ = len(docs)
         self.docs_ = list(docs)
         self.titles_ = list(titles) if titles is not None else list(docs)
-        self.lexical_ = CharTfidf().fit(docs) if (w.lexical or w.lexical_long) and docs else None
-        self.title_ = CharTfidf().fit(self.titles_) if w.title and docs else None
+        tfidf = self.lexical_options
+        self.lexical_ = CharTfidf(**tfidf).fit(docs) if (w.lexical or w.lexical_long) and docs else None
+        self.title_ = CharTfidf(**tfidf).fit(self.titles_) if w.title and docs else None
         self.folded_titles_ = fold_titles(self.titles_) if w.phrase and docs else None
         self.vectors_ = None
         if (w.dense or w.dense_long) and self.encoder is not None:

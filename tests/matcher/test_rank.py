@@ -97,6 +97,18 @@ def test_identical_text_scores_highest(demo_offers, i):
     assert scores[i] == pytest.approx(scores.max())
 
 
+def test_lexical_options_reach_the_ngram_leg():
+    """"veise" stands inside "sveiseteknikk": they share n-grams up to five characters, but no 6-gram (the
+    n-grams of a word are padded with a space at each end)."""
+    docs = ["sveiseteknikk", "regnskap"]
+    plain = TextRelevance(None, Weights(0, 1, 0, 0), lexical_query=None).fit(docs)
+    sixes = TextRelevance(None, Weights(0, 1, 0, 0), lexical_query=None,
+                          lexical_options={"ngram_range": (6, 6)}).fit(docs)
+    assert plain.raw_batch(["veise"])["lexical"][0, 0] > 0.2
+    assert sixes.raw_batch(["veise"])["lexical"][0, 0] == 0.0
+    assert sixes.lexical_.vectorizer_.ngram_range == (6, 6)
+
+
 def test_cached_encoder_never_recomputes_unchanged_text(encoder):
     cached = CachedEncoder(encoder, MemoryCache(), batch_size=2)
     first = cached.encode_passages(["sveising", "ledelse", "sveising"])
