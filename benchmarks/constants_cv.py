@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -39,38 +40,36 @@ VALUES = {"context": (0.0, 1.0, 2.0, 3.0, 4.0, 6.0), "long_words": (4, 8, 12, 16
 LEXICAL = {"ngram_range": ((2, 5), (1, 5), (2, 4), (3, 5), (2, 6), (3, 6)), "sublinear_tf": (True, False)}
 
 
-def sweep(sets, cfg, weights: Weights, name: str, values) -> tuple[list, dict[str, np.ndarray]]:
+def sweep(sets, shipped, values, scores: Callable) -> tuple[list, dict[str, np.ndarray]]:
     """The values with the shipped one first (it wins ties), and per set that a value changes, the
-    (values, queries, 2) per-query table."""
-    shipped = getattr(weights, name)
+    (values, queries, 2) per-query table; ``scores(es, value)`` is a set's final scores at a value."""
     order = [shipped, *(v for v in values if v != shipped)]
     table = {}
     for es in sets:
-        m = np.stack([per_query(es, config_scores(es, cfg, dataclasses.replace(weights, **{name: v})))
-                      for v in order])
+        m = np.stack([per_query(es, scores(es, v)) for v in order])
         if not np.allclose(m, m[0]):
             table[es.name] = m
     return order, table
 
 
-def lexical_sweep(sets, cfg, weights: Weights, hubs, name: str, values) -> tuple[list, dict[str, np.ndarray]]:
-    """As ``sweep`` for a ``CharTfidf`` option: per value, the n-gram leg refitted on every set (its hub
+def weight_scores(cfg, weights: Weights, name: str) -> Callable:
+    """Scores with the ``Weights`` field ``name`` at a value."""
+    return lambda es, v: config_scores(es, cfg, dataclasses.replace(weights, **{name: v}))
+
+
+def lexical_scores(cfg, weights: Weights, hubs, name: str) -> Callable:
+    """Scores with the ``CharTfidf`` option ``name`` at a value: the n-gram leg refitted on the set (its hub
     offsets on need sets too) and put in place of the shipped one."""
-    shipped = getattr(CharTfidf(), name)
-    order = [shipped, *(v for v in values if v != shipped)]
     lexical_only = dataclasses.replace(weights, dense=0, dense_long=0, title=0, fuzzy=0, phrase=0, context=0)
-    table = {}
-    for es in sets:
-        rows = []
-        for v in order:
-            rel = TextRelevance(None, lexical_only, symmetric=es.symmetric, hubs=hubs if es.needs else None,
-                                lexical_options={name: v}).fit(es.docs, es.titles)
-            leg = rel.components_batch(es.queries)
-            varied = dataclasses.replace(es, comps={**es.comps, "lexical": leg["lexical"],
-                                                    "raw_lexical": leg["raw_lexical"]})
-            rows.append(per_query(es, config_scores(varied, cfg, weights)))
-        table[es.name] = np.stack(rows)
-    return order, table
+
+    def scores(es, v):
+        rel = TextRelevance(None, lexical_only, symmetric=es.symmetric, hubs=hubs if es.needs else None,
+                            lexical_options={name: v}).fit(es.docs, es.titles)
+        leg = rel.components_batch(es.queries)
+        varied = dataclasses.replace(es, comps={**es.comps, "lexical": leg["lexical"],
+                                                "raw_lexical": leg["raw_lexical"]})
+        return config_scores(varied, cfg, weights)
+    return scores
 
 
 def label(v) -> str:
@@ -84,11 +83,12 @@ def main() -> None:
     weights, cfg = sh.weights, sh.config
     sets = load_sets(SET_KEYS, cached_encoder(sh.settings), weights, sh.hubs)
     dev = sets[0].name
-    sweeps = [(name, lambda n=name, v=values: sweep(sets, cfg, weights, n, v)) for name, values in VALUES.items()]
-    sweeps += [(name, lambda n=name, v=values: lexical_sweep(sets, cfg, weights, sh.hubs, n, v))
+    sweeps = [(name, getattr(weights, name), values, weight_scores(cfg, weights, name))
+              for name, values in VALUES.items()]
+    sweeps += [(name, getattr(CharTfidf(), name), values, lexical_scores(cfg, weights, sh.hubs, name))
                for name, values in LEXICAL.items()]
-    for name, run in sweeps:
-        order, table = run()
+    for name, shipped, values, scores in sweeps:
+        order, table = sweep(sets, shipped, values, scores)
         unchanged = [es.name for es in sets if es.name not in table]
         print(f"\n## {name} (shipped {label(order[0])}); unchanged on: {', '.join(unchanged) or 'none'}\n")
         if len(table) < 2:

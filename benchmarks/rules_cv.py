@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _cv import config_scores, grouped_kfold, per_query  # noqa: E402,I001
-from _eval import SHARED, cached_encoder  # noqa: E402
+from _eval import SHARED, cached_encoder, scored_queries  # noqa: E402
 from quality import compute_components, load_dev, shipped_settings  # noqa: E402
 
 from catalog.reference import builtin_register  # noqa: E402
@@ -84,6 +84,20 @@ def soft_report(es, text: np.ndarray, rest: np.ndarray, soft: dict[str, np.ndarr
     print(f"| all soft penalties off | – | {m[0]:.3f} / {m[1]:.3f} | – | – |")
 
 
+def sweep_report(label: str, plural: str, values: list[float], table: np.ndarray, notes: dict[float, str]) -> None:
+    """In-sample nDCG@10 / MRR of each value (``table``: values × queries × 2, the shipped value first, so it
+    wins ties), then the value chosen by 5-fold by need over five fold seeds, held out (the range)."""
+    runs = [grouped_kfold(table, seed=seed) for seed in range(5)]
+    print(f"\n| {label} | nDCG@10 | MRR |\n|---|---|---|")
+    for i in np.argsort(values):
+        m = table[i].mean(axis=0)
+        print(f"| {values[i]:g}{notes.get(values[i], '')} | {m[0]:.3f} | {m[1]:.3f} |")
+    n, r = [k["nDCG@10"] for k in runs], [k["MRR"] for k in runs]
+    print(f"| **chosen by 5-fold by need, five fold seeds (held out)** | {min(n):.3f}–{max(n):.3f} | "
+          f"{min(r):.3f}–{max(r):.3f} |")
+    print(f"\n{plural} chosen: {sorted({values[i] for k in runs for i in k['chosen']})}")
+
+
 def distance_report(es, text: np.ndarray, rest: np.ndarray, soft: dict[str, np.ndarray]) -> None:
     """The far end of the distance decay, factor = floor + (1 − floor) · exp(−km / half): each floor in
     ``FLOORS`` (1 = no decay) in-sample and chosen by 5-fold by need over five fold seeds; then the needs
@@ -92,43 +106,31 @@ def distance_report(es, text: np.ndarray, rest: np.ndarray, soft: dict[str, np.n
     shipped = SOFT["distance_floor"]
     decay = (soft["distance_floor"] - shipped) / (1 - shipped)  # exp(−km / half); 1 where no decay applies
     others = rest * np.prod([v for k, v in soft.items() if k != "distance_floor"], axis=0)
+
+    def scores(factor: np.ndarray) -> np.ndarray:
+        return per_query(es, (text * others * factor).astype(np.float32))
+
     floors = [shipped, *(f for f in FLOORS if f != shipped)]  # the shipped floor first: it wins ties
-    table = np.stack([per_query(es, (text * others * (f + (1 - f) * decay)).astype(np.float32)) for f in floors])
-    runs = [grouped_kfold(table, seed=seed) for seed in range(5)]
-    print("\n| distance floor | nDCG@10 | MRR |\n|---|---|---|")
-    for i in np.argsort(floors):
-        m = table[i].mean(axis=0)
-        print(f"| {floors[i]:g}{' (shipped)' if i == 0 else ' (no decay)' if floors[i] == 1 else ''} | "
-              f"{m[0]:.3f} | {m[1]:.3f} |")
-    n, r = [k["nDCG@10"] for k in runs], [k["MRR"] for k in runs]
-    print(f"| **chosen by 5-fold by need, five fold seeds (held out)** | {min(n):.3f}–{max(n):.3f} | "
-          f"{min(r):.3f}–{max(r):.3f} |")
-    print(f"\nfloors chosen: {sorted({floors[i] for k in runs for i in k['chosen']})}")
-    judged = [q for q in es.query_ids if any(g >= es.min_grade for g in es.qrels.get(q, {}).values())]
+    table = np.stack([scores(f + (1 - f) * decay) for f in floors])
+    sweep_report("distance floor", "floors", floors, table, {shipped: " (shipped)", 1.0: " (no decay)"})
+    scored = set(scored_queries(es.qrels, es.min_grade))
     delta = table[floors.index(1.0), :, 0] - table[0, :, 0]
-    moved = sorted((d, q) for q, d in zip(judged, delta, strict=True) if abs(d) >= 0.05)
+    moved = sorted((d, q) for q, d in zip([q for q in es.query_ids if q in scored], delta, strict=True)
+                   if abs(d) >= 0.05)
     print("nDCG@10 per need with the decay off (floor 1) against shipped: "
           + ", ".join(f"{q} {d:+.2f}" for d, q in moved))
     # the half-distance at the shipped floor: exp(−km / h) = decay^(half / h); pairs within 40 km stay at 1
     half = RuleContext(read_hints("")).distance_half_km
     halves = [half, *(h for h in HALVES if h != half)]
-    table = np.stack([per_query(es, (text * others * (shipped + (1 - shipped) * decay ** (half / h)))
-                                .astype(np.float32)) for h in halves])
-    runs = [grouped_kfold(table, seed=seed) for seed in range(5)]
-    print("\n| half-distance km (floor as shipped) | nDCG@10 | MRR |\n|---|---|---|")
-    for i in np.argsort(halves):
-        m = table[i].mean(axis=0)
-        print(f"| {halves[i]:g}{' (shipped)' if i == 0 else ''} | {m[0]:.3f} | {m[1]:.3f} |")
-    n, r = [k["nDCG@10"] for k in runs], [k["MRR"] for k in runs]
-    print(f"| **chosen by 5-fold by need, five fold seeds (held out)** | {min(n):.3f}–{max(n):.3f} | "
-          f"{min(r):.3f}–{max(r):.3f} |")
-    print(f"\nhalf-distances chosen: {sorted({halves[i] for k in runs for i in k['chosen']})}")
+    table = np.stack([scores(shipped + (1 - shipped) * decay ** (half / h)) for h in halves])
+    sweep_report("half-distance km (floor as shipped)", "half-distances", halves, table, {half: " (shipped)"})
 
 
 def main() -> None:
     sh = shipped_settings()
     weights, cfg = sh.weights, dataclasses.replace(sh.config, rules=False)
-    es = load_dev(builtin_register())
+    register = builtin_register()
+    es = load_dev(register)
     compute_components(es, cached_encoder(sh.settings), weights, sh.hubs)
     text = config_scores(es, cfg, weights)
     factors = es.rule_factors.astype(np.float64)
@@ -142,7 +144,7 @@ def main() -> None:
         print(f"| {g:g}{note} | {m[0]:.3f} | {m[1]:.3f} |")
     print(f"| **chosen by 5-fold by need (held out)** | {kf['nDCG@10']:.3f} | {kf['MRR']:.3f} |")
     print(f"\ngamma chosen per fold: {[GAMMAS[i] for i in kf['chosen']]}")
-    rest, soft = soft_factors(builtin_register())
+    rest, soft = soft_factors(register)
     soft_report(es, text, rest, soft)
     distance_report(es, text, rest, soft)
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _eval import condensed, evaluate, judged_at, mrr, ndcg_at, read_qrels  # noqa: E402
+from _eval import evaluate, query_metrics, read_qrels, scored_queries  # noqa: E402
 
 
 def main() -> None:
@@ -47,15 +47,11 @@ def main() -> None:
             qid, _, doc_id, *_ = line.split()
             runs.setdefault(qid, []).append(doc_id)
     qrels = read_qrels(args.qrels)
-    if args.per_query:  # the queries the means count: those with a document at min_grade or above
-        for qid in sorted(q for q, rels in qrels.items() if any(g >= args.min_grade for g in rels.values())):
-            ranked, rels = runs.get(qid, []), qrels[qid]
-            line = f"{qid}\tnDCG@10={ndcg_at(ranked, rels):.3f}\tMRR={mrr(ranked, rels, args.min_grade):.3f}"
-            if args.condensed:
-                kept = condensed(ranked, rels)
-                line += (f"\tnDCG'@10={ndcg_at(kept, rels):.3f}\tMRR'={mrr(kept, rels, args.min_grade):.3f}"
-                         f"\tJudged@10={judged_at(ranked, rels):.1f}")
-            print(line)
+    if args.per_query:
+        for qid in sorted(scored_queries(qrels, args.min_grade)):
+            m = query_metrics(runs.get(qid, []), qrels[qid], args.min_grade, condensed_lists=args.condensed)
+            print(qid + "".join(f"\t{k}={v:.1f}" if k == "Judged@10" else f"\t{k}={v:.3f}"
+                                for k, v in m.items() if k != "Recall@20"))
     metrics = evaluate(runs, qrels, args.min_grade, condensed_lists=args.condensed)
     print(" ".join(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}" for k, v in metrics.items()))
 

@@ -3,7 +3,7 @@ counting grades ≥ ``min_grade``, and the qrels reader. The benchmarks and ``me
 
 Judgments are pooled: a document nobody judged counts as not relevant, so a ranker that finds documents the
 pool never saw is scored down for it. ``judged_at`` says how much of a top k was judged, and ``evaluate(...,
-condensed=True)`` scores the *condensed* lists as well (unjudged documents removed before scoring, Sakai
+condensed_lists=True)`` scores the *condensed* lists as well (unjudged documents removed before scoring, Sakai
 2007: nDCG'@10, MRR'), which compare rankers fairly on incomplete judgments."""
 from __future__ import annotations
 
@@ -57,21 +57,30 @@ def condensed(ranked: list[str], rels: dict[str, int]) -> list[str]:
     return [d for d in ranked if d in rels]
 
 
+def query_metrics(ranked: list[str], rels: dict[str, int], min_grade: int = 1, *,
+                  condensed_lists: bool = False) -> dict[str, float]:
+    """One query's nDCG@10, MRR and Recall@20; with ``condensed_lists`` also nDCG'@10 and MRR' (the same
+    measures on the condensed ranking) and Judged@10."""
+    out = {"nDCG@10": ndcg_at(ranked, rels), "MRR": mrr(ranked, rels, min_grade),
+           "Recall@20": recall_at(ranked, rels, 20, min_grade)}
+    if condensed_lists:
+        kept = condensed(ranked, rels)
+        out.update({"nDCG'@10": ndcg_at(kept, rels), "MRR'": mrr(kept, rels, min_grade),
+                    "Judged@10": judged_at(ranked, rels)})
+    return out
+
+
+def scored_queries(qrels: dict[str, dict[str, int]], min_grade: int = 1) -> list[str]:
+    """The queries the means count: those with a document at ``min_grade`` or above."""
+    return [q for q in qrels if any(g >= min_grade for g in qrels[q].values())]
+
+
 def evaluate(runs: dict[str, list[str]], qrels: dict[str, dict[str, int]], min_grade: int = 1, *,
              condensed_lists: bool = False) -> dict[str, float]:
-    """Means over the queries with a document at ``min_grade`` or above. ``condensed_lists`` adds nDCG'@10 and
-    MRR' (the same measures on the condensed rankings) and Judged@10."""
-    qs = [q for q in qrels if any(g >= min_grade for g in qrels[q].values())]
-    n = len(qs) or 1
-    out: dict[str, float] = {
-        "nDCG@10": sum(ndcg_at(runs.get(q, []), qrels[q]) for q in qs) / n,
-        "MRR": sum(mrr(runs.get(q, []), qrels[q], min_grade) for q in qs) / n,
-        "Recall@20": sum(recall_at(runs.get(q, []), qrels[q], 20, min_grade) for q in qs) / n,
-    }
-    if condensed_lists:
-        kept = {q: condensed(runs.get(q, []), qrels[q]) for q in qs}
-        out["nDCG'@10"] = sum(ndcg_at(kept[q], qrels[q]) for q in qs) / n
-        out["MRR'"] = sum(mrr(kept[q], qrels[q], min_grade) for q in qs) / n
-        out["Judged@10"] = sum(judged_at(runs.get(q, []), qrels[q]) for q in qs) / n
+    """``query_metrics`` averaged over ``scored_queries``, and their number."""
+    qs = scored_queries(qrels, min_grade)
+    rows = [query_metrics(runs.get(q, []), qrels[q], min_grade, condensed_lists=condensed_lists) for q in qs]
+    keys = query_metrics([], {}, min_grade, condensed_lists=condensed_lists)
+    out: dict[str, float] = {k: sum(r[k] for r in rows) / (len(qs) or 1) for k in keys}
     out["queries"] = len(qs)
     return out
