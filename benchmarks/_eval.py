@@ -8,7 +8,7 @@ from pathlib import Path
 from catalog.reference import codes
 
 from matcher.metrics import (  # noqa: F401  (re-exported for the benchmarks)
-    evaluate, mrr, ndcg_at, query_metrics, read_qrels, recall_at, scored_queries,
+    evaluate, mrr, ndcg_at, ranking_metrics, read_qrels, recall_at, scored_queries,
 )
 
 SHARED = Path(os.environ.get("MEGLER_SHARED", Path(__file__).resolve().parents[1].parent / "shared")) / "data"

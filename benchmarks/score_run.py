@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _eval import evaluate, query_metrics, read_qrels, scored_queries  # noqa: E402
+from _eval import evaluate, ranking_metrics, read_qrels, scored_queries  # noqa: E402
 
 
 def main() -> None:
@@ -49,7 +49,7 @@ def main() -> None:
     qrels = read_qrels(args.qrels)
     if args.per_query:
         for qid in sorted(scored_queries(qrels, args.min_grade)):
-            m = query_metrics(runs.get(qid, []), qrels[qid], args.min_grade, condensed_lists=args.condensed)
+            m = ranking_metrics(runs.get(qid, []), qrels[qid], args.min_grade, condensed_lists=args.condensed)
             print(qid + "".join(f"\t{k}={v:.1f}" if k == "Judged@10" else f"\t{k}={v:.3f}"
                                 for k, v in m.items() if k != "Recall@20"))
     metrics = evaluate(runs, qrels, args.min_grade, condensed_lists=args.condensed)

@@ -57,10 +57,10 @@ def condensed(ranked: list[str], rels: dict[str, int]) -> list[str]:
     return [d for d in ranked if d in rels]
 
 
-def query_metrics(ranked: list[str], rels: dict[str, int], min_grade: int = 1, *,
-                  condensed_lists: bool = False) -> dict[str, float]:
-    """One query's nDCG@10, MRR and Recall@20; with ``condensed_lists`` also nDCG'@10 and MRR' (the same
-    measures on the condensed ranking) and Judged@10."""
+def ranking_metrics(ranked: list[str], rels: dict[str, int], min_grade: int = 1, *,
+                    condensed_lists: bool = False) -> dict[str, float]:
+    """One query's ranking: nDCG@10, MRR and Recall@20; with ``condensed_lists`` also nDCG'@10 and MRR' (the
+    same measures on the condensed ranking) and Judged@10."""
     out = {"nDCG@10": ndcg_at(ranked, rels), "MRR": mrr(ranked, rels, min_grade),
            "Recall@20": recall_at(ranked, rels, 20, min_grade)}
     if condensed_lists:
@@ -77,10 +77,10 @@ def scored_queries(qrels: dict[str, dict[str, int]], min_grade: int = 1) -> list
 
 def evaluate(runs: dict[str, list[str]], qrels: dict[str, dict[str, int]], min_grade: int = 1, *,
              condensed_lists: bool = False) -> dict[str, float]:
-    """``query_metrics`` averaged over ``scored_queries``, and their number."""
+    """``ranking_metrics`` averaged over ``scored_queries``, and their number."""
     qs = scored_queries(qrels, min_grade)
-    rows = [query_metrics(runs.get(q, []), qrels[q], min_grade, condensed_lists=condensed_lists) for q in qs]
-    keys = query_metrics([], {}, min_grade, condensed_lists=condensed_lists)
+    rows = [ranking_metrics(runs.get(q, []), qrels[q], min_grade, condensed_lists=condensed_lists) for q in qs]
+    keys = ranking_metrics([], {}, min_grade, condensed_lists=condensed_lists)
     out: dict[str, float] = {k: sum(r[k] for r in rows) / (len(qs) or 1) for k in keys}
     out["queries"] = len(qs)
     return out
