@@ -311,6 +311,9 @@ def validate_need(raw: dict, register: PlaceRegister,
         issues.warn("level_max", raw.get("level_max"), f"a level at or above level_min {lmin} "
                     "(contradictory: the level rule will say so)")
     max_credits = _apply(issues, raw, "max_credits", _nonneg("max_credits", N.MAX_CREDITS_SP), "")
+    if max_credits == 0:
+        issues.warn("max_credits", raw.get("max_credits"), "a size above 0 (0 is kept: every offer that "
+                    "states its size fails the omfang rule; leave it empty for no limit)")
     max_km = _apply(issues, raw, "max_distance_km", _nonneg("max_distance_km", 3000), "")
     delivery = _apply(issues, raw, "delivery", N.normalise_delivery, N.DELIVERY_ALLOWED) or []
     language = _apply(issues, raw, "language", N.normalise_languages, N.LANGUAGE_ALLOWED, warn=True) or []

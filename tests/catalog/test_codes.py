@@ -156,3 +156,22 @@ def test_the_real_classifications_read(shared):
     skills, _ = C.read_esco(shared / "taxonomies/esco_skills_en.csv", C.ESCO_SKILL)
     assert len(skills) == 13939 and all(s.code.startswith(C.ESCO_PREFIX[C.ESCO_SKILL]) for s in skills)
     assert all(0 < len(s.name.split()) <= 8 for s in skills)
+
+
+# ---------------------------------------------------------------- contradictory or empty constraints
+@pytest.mark.parametrize("fields, field, found, allowed", [
+    ({"level_min": "6", "level_max": "4"}, "level_max", "4", "a level at or above level_min 6"),
+    ({"max_credits": 0}, "max_credits", 0, "a size above 0"),
+    ({"max_credits": "0,0"}, "max_credits", "0,0", "a size above 0"),
+])
+def test_a_constraint_that_rules_out_everything_is_kept_with_a_warning(register, fields, field, found, allowed):
+    data, issues = validate_need({"id": "n1", "text": "Kurs i kundeservice", **fields}, register)
+    assert data is not None and not issues.errors
+    [warning] = issues.warnings
+    assert (warning.field, warning.found) == (field, found)
+    assert f"allowed: {allowed}" in warning.message()
+
+
+def test_a_positive_size_cap_gives_no_warning(register):
+    data, issues = validate_need({"id": "n1", "text": "Kurs i kundeservice", "max_credits": "7,5"}, register)
+    assert data.max_credits == 7.5 and not issues.issues
