@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from catalog.config import Settings
+from catalog.config import Settings, load_settings
 from catalog.errors import MeglerError
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "catalog" / "demo"
@@ -57,7 +57,10 @@ def _db_url(db: str | None) -> str | None:
 def cli(ctx: click.Context, db: str | None) -> None:
     """Kompetansemegler: link firms' competence needs to education offers."""
     overrides = {"database_url": _db_url(db)} if db else {}
-    ctx.obj = {"settings": Settings(**overrides)}
+    try:
+        ctx.obj = {"settings": load_settings(**overrides)}
+    except MeglerError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 # ---------------------------------------------------------------- ingest

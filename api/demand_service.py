@@ -182,7 +182,7 @@ class DemandService:
             if offer is None:
                 raise NotFoundError(f"offer {offer_id!r} not found among active offers")
             sim = D.simulate_module(offer, [n.query for n, _ in covered], catalog=ranker, encoder=self._encoder(),
-                                    partly=self.settings.partly_threshold, road_factor=self.settings.road_factor)
+                                    partly=self.settings.partly_threshold)
             served = {d["index"] for d in sim if d["served"]}
             candidates = [n for i, (n, _) in enumerate(covered) if i in served]
             min_size = offer.min_participants or self.settings.min_cohort_size
@@ -222,8 +222,7 @@ class DemandService:
         item = offer_item(data, self.broker.register, "utkast")
         needs = [n for n, _ in self._coverage()]
         scored = D.simulate_module(item, [n.query for n in needs], catalog=self.broker.ranker(),
-                                   encoder=self._encoder(), partly=self.settings.partly_threshold,
-                                   road_factor=self.settings.road_factor)
+                                   encoder=self._encoder(), partly=self.settings.partly_threshold)
         served = [d for d in scored if d["served"]]
         firms: dict[str, set[str]] = defaultdict(set)
         places: dict[str, int] = defaultdict(int)

@@ -27,10 +27,6 @@ class Scope:
             return cls(organisation=principal.organisation)
         return cls()  # readers, the public and a broker key without an organisation see no needs
 
-    @property
-    def sees_needs(self) -> bool:
-        return self.everything or self.organisation is not None
-
     def allows(self, organisation: str | None) -> bool:
         return self.everything or (self.organisation is not None and organisation == self.organisation)
 

@@ -118,7 +118,8 @@ class Broker:
                 items = [offer_item_from_row(o, self.register) for o in active_offers(s)]
             encoder = self.encoder if self.settings.embedding_backend != "none" else None
             ranker = Ranker(encoder, self.weights(), Calibration.from_settings(self.settings),
-                            road_factor=self.settings.road_factor, hubs=HubCorrection.from_settings(self.settings),
+                            road_factor=self.settings.road_factor, distance_scale_km=self.settings.distance_scale_km,
+                            hubs=HubCorrection.from_settings(self.settings),
                             pool=self.settings.ranker_pool)
             vectors = encoder.encode_passages([o.passage() for o in items]) if encoder and items else None
             ranker.fit(items, vectors)

@@ -13,7 +13,7 @@ out, where the 5-fold choice between on and off is made on the other folds' need
 constraints the need states in its fields are not in question: the judges cap such offers too.
 
 Last, the distance decay (the penalty most pairs meet): its floor swept, the needs it moves, and its
-half-distance swept at the shipped floor.
+distance scale swept at the shipped floor.
 
     python benchmarks/rules_cv.py
 """
@@ -39,7 +39,7 @@ from matcher.rules import SOFT, RuleContext, apply_rules  # noqa: E402
 
 GAMMAS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0)
 FLOORS = (0.3, 0.45, 0.6, 0.75, 0.9, 1.0)
-HALVES = (50.0, 100.0, 150.0, 250.0, 400.0)
+SCALES = (50.0, 100.0, 150.0, 250.0, 400.0)
 
 
 def soft_factors(register) -> tuple[np.ndarray, dict[str, np.ndarray]]:
@@ -99,12 +99,12 @@ def sweep_report(label: str, plural: str, values: list[float], table: np.ndarray
 
 
 def distance_report(es, text: np.ndarray, rest: np.ndarray, soft: dict[str, np.ndarray]) -> None:
-    """The far end of the distance decay, factor = floor + (1 − floor) · exp(−km / half): each floor in
+    """The far end of the distance decay, factor = floor + (1 − floor) · exp(−km / scale): each floor in
     ``FLOORS`` (1 = no decay) in-sample and chosen by 5-fold by need over five fold seeds; then the needs
-    whose nDCG@10 moves by 0.05 or more when the decay is off; then each half-distance in ``HALVES`` at the
+    whose nDCG@10 moves by 0.05 or more when the decay is off; then each distance scale in ``SCALES`` at the
     shipped floor, the same way."""
     shipped = SOFT["distance_floor"]
-    decay = (soft["distance_floor"] - shipped) / (1 - shipped)  # exp(−km / half); 1 where no decay applies
+    decay = (soft["distance_floor"] - shipped) / (1 - shipped)  # exp(−km / scale); 1 where no decay applies
     others = rest * np.prod([v for k, v in soft.items() if k != "distance_floor"], axis=0)
 
     def scores(factor: np.ndarray) -> np.ndarray:
@@ -119,11 +119,11 @@ def distance_report(es, text: np.ndarray, rest: np.ndarray, soft: dict[str, np.n
                    if abs(d) >= 0.05)
     print("nDCG@10 per need with the decay off (floor 1) against shipped: "
           + ", ".join(f"{q} {d:+.2f}" for d, q in moved))
-    # the half-distance at the shipped floor: exp(−km / h) = decay^(half / h); pairs within 40 km stay at 1
-    half = RuleContext(read_hints("")).distance_half_km
-    halves = [half, *(h for h in HALVES if h != half)]
-    table = np.stack([scores(shipped + (1 - shipped) * decay ** (half / h)) for h in halves])
-    sweep_report("half-distance km (floor as shipped)", "half-distances", halves, table, {half: " (shipped)"})
+    # the distance scale at the shipped floor: exp(−km / h) = decay^(scale / h); pairs within 40 km stay at 1
+    scale = RuleContext(read_hints("")).distance_scale_km
+    scales = [scale, *(h for h in SCALES if h != scale)]
+    table = np.stack([scores(shipped + (1 - shipped) * decay ** (scale / h)) for h in scales])
+    sweep_report("distance scale km (floor as shipped)", "distance scales", scales, table, {scale: " (shipped)"})
 
 
 def main() -> None:

@@ -78,7 +78,7 @@ def main() -> None:
         t = time.perf_counter()
         offers, needs, qrels, min_grade = loaders[key]()
         ranker = Ranker(encoder, Weights.from_settings(st), Calibration.from_settings(st), road_factor=st.road_factor,
-                        hubs=HubCorrection.from_settings(st) or False)
+                        distance_scale_km=st.distance_scale_km, hubs=HubCorrection.from_settings(st) or False)
         ranker.fit(offers, encoder.encode_passages([o.passage() for o in offers]))
         parts.append(build_pools(ranker, needs, qrels, set_name=key, min_grade=min_grade,
                                  query_vectors=encoder.encode_queries([n.text for n in needs])))

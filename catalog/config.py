@@ -11,8 +11,10 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from catalog.errors import SettingsError
 
 
 def default_data_dir() -> Path:
@@ -77,7 +79,6 @@ class Settings(BaseSettings):
     hub_dense_skip: int = Field(default=1, ge=0, description="Nearest bank needs left out of the embedding mean "
                                 "(an offer whose own topic is in the bank is not penalised for it)")
     hub_lexical_skip: int = Field(default=0, ge=0, description="The same for the n-gram mean")
-    candidate_pool: int = Field(default=200, ge=10, description="Candidates per leg before rules are applied")
     ranker_model: str = Field(default="", description="Learned re-ranker: empty means the model installed by "
                               "`megler train` if there is one, else the hand-built order; 'builtin' the shipped "
                               "model (catalog/reference/data/ranker.txt); 'none' never; or a model file's path")
@@ -86,7 +87,9 @@ class Settings(BaseSettings):
     feedback_scope: str = Field(default="shared", pattern="^(shared|organisation)$", description="'organisation': "
                                 "a broker organisation's feedback trains only that organisation's own model")
     # --- rules ---
-    distance_soft_km: float = Field(default=60.0, description="Distance at which the soft travel penalty is half")
+    distance_scale_km: float = Field(default=150.0, gt=0, description="Travel distance scale of the soft distance "
+                                     "penalty: factor = floor + (1 - floor) * exp(-km / this), past 40 km and "
+                                     "with no max_distance_km (benchmarks/rules_cv.py)")
     road_factor: float = Field(default=1.3, description="Great-circle km times this approximates road km")
     # --- demand analysis ---
     covered_threshold: float = Field(default=0.60, description="Final score at or above which a need is covered")
@@ -109,7 +112,6 @@ class Settings(BaseSettings):
     worker_threads: int = Field(default=4, ge=1, le=256, description="Threads per server process for request work")
     blas_threads: int = Field(default=1, ge=1, le=64, description="BLAS threads per server process: many request "
                               "threads each starting BLAS threads oversubscribe the cores")
-    api_keys_file: Path | None = None
     max_request_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
     max_page_size: int = Field(default=MAX_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
     rate_limit_public: int = Field(default=300, ge=0, description="Requests per minute per client address "
@@ -137,6 +139,17 @@ class Settings(BaseSettings):
         return f"sqlite:///{self.data_dir / 'megler.db'}"
 
 
+def load_settings(**overrides) -> Settings:
+    """``Settings`` from the environment, ``.env`` and ``overrides``; a bad value raises ``SettingsError``
+    naming the variable, what was found and what is allowed (not pydantic's trace)."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        lines = [f"MEGLER_{'_'.join(map(str, e['loc'])).upper()}: found {e.get('input')!r}; allowed: "
+                 + e["msg"].removeprefix("Input should be ").removeprefix("Value error, ") for e in exc.errors()]
+        raise SettingsError("; ".join(lines)) from None
+
+
 @lru_cache
 def get_settings() -> Settings:
-    return Settings()
+    return load_settings()

@@ -35,6 +35,10 @@ class ConflictError(MeglerError):
     status = 409
 
 
+class SettingsError(MeglerError, ValueError):
+    """A ``MEGLER_*`` setting (environment or ``.env``) has a value it cannot take."""
+
+
 class NotFittedError(MeglerError, ValueError, AttributeError):
     """A learned component was used before ``fit``."""
 

@@ -146,12 +146,6 @@ def level_rank(code: str | None) -> float | None:
     return NKR_LEVELS[code][0]
 
 
-def level_label(code: str | None) -> str:
-    if code is None:
-        return "ukjent nivå"
-    return f"NKR {code.replace('.', ',')} – {NKR_LEVELS[code][1]}"
-
-
 # ---------------------------------------------------------------- credits
 
 CREDIT_UNITS: dict[str, float] = {

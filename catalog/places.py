@@ -180,15 +180,6 @@ class PlaceRegister:
             return PlaceResolution(raw, None, "ambiguous", tuple(sorted(codes)))
         return PlaceResolution(raw, None, "unknown")
 
-    # -------------------------------------------------------------- geometry
-    def coords(self, code: str | None) -> tuple[float, float] | None:
-        if code is None:
-            return None
-        m = self.municipalities.get(code)
-        if m is None or m.lat is None or m.lon is None:
-            return None
-        return (m.lat, m.lon)
-
     def current(self) -> list[MunicipalityInfo]:
         return [m for m in self.municipalities.values() if m.current]
 

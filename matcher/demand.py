@@ -153,8 +153,9 @@ def cohorts(offer: OfferItem, candidates: list[DemandNeed], *, min_size: int, ma
 
 
 def simulate_module(module: OfferItem, needs: list[NeedQuery], *, catalog: Ranker, encoder, partly: float,
-                    road_factor: float = 1.3, query_vectors: np.ndarray | None = None) -> list[dict]:
-    """Score a module against every logged need, in the context of the catalog ``catalog`` is fitted on.
+                    query_vectors: np.ndarray | None = None) -> list[dict]:
+    """Score a module against every logged need, in the context of the catalog ``catalog`` is fitted on,
+    with its rule settings (road factor, distance scale).
 
     A module already in the catalog (same offer id) is scored where it stands; a draft joins the
     catalog for the calculation (cached vectors are reused). Returns who it would serve and, per need,
@@ -171,7 +172,8 @@ def simulate_module(module: OfferItem, needs: list[NeedQuery], *, catalog: Ranke
         if catalog.text.vectors_ is not None and encoder is not None:
             vectors = np.vstack([catalog.text.vectors_, encoder.encode_passages([module.passage()])])
         ranker = Ranker(encoder if vectors is not None else None, catalog.text.weights, catalog.text.calibration,
-                        road_factor=road_factor, hubs=catalog.text.hubs).fit(offers + [module], vectors)
+                        road_factor=catalog.road_factor, distance_scale_km=catalog.distance_scale_km,
+                        hubs=catalog.text.hubs).fit(offers + [module], vectors)
         index = len(offers)
     texts = [n.text for n in needs]
     if query_vectors is None and ranker.text.vectors_ is not None:
@@ -179,7 +181,8 @@ def simulate_module(module: OfferItem, needs: list[NeedQuery], *, catalog: Ranke
     relevance = ranker.text.score_batch(texts, query_vectors)[:, index]
     out = []
     for i, (need, rel) in enumerate(zip(needs, relevance, strict=True)):
-        factor, rules = apply_rules(need, module, RuleContext(read_hints(need.text), road_factor))
+        factor, rules = apply_rules(need, module, RuleContext(read_hints(need.text), catalog.road_factor,
+                                                                  catalog.distance_scale_km))
         score = float(rel) * factor
         out.append({"index": i, "need_id": need.need_id, "score": round(score, 4), "relevance": round(float(rel), 4),
                     "served": score >= partly, "place": need.place.name if need.place else None,

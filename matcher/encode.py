@@ -15,7 +15,6 @@ encoded twice. Models load lazily, on first use, never at import time.
 from __future__ import annotations
 
 import hashlib
-import logging
 import os
 import threading
 from collections import OrderedDict
@@ -23,9 +22,6 @@ from collections.abc import Callable, Iterable
 from typing import Protocol
 
 import numpy as np
-
-logger = logging.getLogger(__name__)
-
 
 class Encoder(Protocol):
     name: str

@@ -61,7 +61,7 @@ class Ranker:
 
     def __init__(self, encoder: Encoder | None = None, weights: Weights | None = None,
                  calibration: Calibration | None = None, *, road_factor: float = 1.3,
-                 distance_half_km: float = 150.0, rules=RULES, hubs: HubCorrection | None | bool = True,
+                 distance_scale_km: float = 150.0, rules=RULES, hubs: HubCorrection | None | bool = True,
                  learned=None, pool: int = 100):
         """``hubs``: True (default) corrects hubs with the built-in need bank, a ``HubCorrection`` with
         another bank or strength, False or None not at all. ``learned``: a fitted
@@ -72,7 +72,7 @@ class Ranker:
             hubs = HubCorrection.builtin()
         self.text = TextRelevance(encoder, weights, calibration, hubs=hubs or None)
         self.road_factor = road_factor
-        self.distance_half_km = distance_half_km
+        self.distance_scale_km = distance_scale_km
         self.rules = rules
         self.learned = learned
         self.pool = pool
@@ -154,7 +154,7 @@ class Ranker:
         if allowed is not None:
             upper = np.where(allowed, upper, -1.0)
         order = np.lexsort((np.arange(len(upper)), -upper))
-        ctx = RuleContext(read_hints(need.text), self.road_factor, self.distance_half_km)
+        ctx = RuleContext(read_hints(need.text), self.road_factor, self.distance_scale_km)
         use_fuzzy = "fuzzy" in text.leg_weights_
         scored: list[tuple[float, int, float, list[RuleResult], dict[str, float]]] = []
         pos = 0
@@ -193,7 +193,7 @@ class Ranker:
     def score_all(self, need: NeedQuery, query_vector: np.ndarray | None = None) -> list[tuple[float, str]]:
         """Brute force: the final score of every offer (the oracle for tests)."""
         rel = self.text.score(need.text, query_vector)
-        ctx = RuleContext(read_hints(need.text), self.road_factor, self.distance_half_km)
+        ctx = RuleContext(read_hints(need.text), self.road_factor, self.distance_scale_km)
         out = []
         for i, offer in enumerate(self.offers_):
             factor, _ = apply_rules(need, offer, ctx, self.rules)

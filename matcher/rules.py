@@ -55,7 +55,7 @@ def _soft(rule: str, name: str, reason: str, factor: float | None = None) -> Rul
 class RuleContext:
     hints: Hints
     road_factor: float = 1.3
-    distance_half_km: float = 150.0
+    distance_scale_km: float = 150.0
 
 
 def _num(x: float) -> str:
@@ -65,10 +65,6 @@ def _num(x: float) -> str:
 
 def _lvl(code: str) -> str:
     return "NKR " + code.replace(".", ",")
-
-
-def _place(offer: OfferItem) -> str:
-    return ", ".join(v.name for v in offer.venues[:2]) or "ukjent sted"
 
 
 def level_rule(need: NeedQuery, offer: OfferItem, ctx: RuleContext) -> RuleResult:
@@ -174,7 +170,7 @@ def distance_rule(need: NeedQuery, offer: OfferItem, ctx: RuleContext) -> RuleRe
     if effective <= 40:
         return RuleResult("avstand", PASS, 1.0, where)
     floor = SOFT["distance_floor"]
-    factor = floor + (1 - floor) * math.exp(-effective / ctx.distance_half_km)
+    factor = floor + (1 - floor) * math.exp(-effective / ctx.distance_scale_km)
     return _soft("avstand", "distance_floor", where, round(factor, 4))
 
 

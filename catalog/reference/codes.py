@@ -38,7 +38,6 @@ SHAPES = {
     ESCO_SKILL: "an ESCO skill URI or its UUID",
     ESCO_OCCUPATION: "an ESCO occupation URI or its UUID",
 }
-NUS_FIELD_LEVELS = {1: "fagfelt", 2: "faggruppe"}  # NUS digits 2 and 2–3, the same across education levels
 
 
 @dataclass(frozen=True)

@@ -143,3 +143,47 @@ def test_link_prints_a_trec_run_and_reports_skipped_lines(tmp_path):
     rows = [json.loads(line) for line in as_json.stdout.splitlines()]
     assert [(r["query_id"], r["results"][0]["doc_id"], r["results"][0]["rank"]) for r in rows] == [
         ("Q1", "C2", 1), ("Q2", "C3", 1)]
+
+
+def test_distance_scale_setting_reaches_the_distance_rule(tmp_path, monkeypatch):
+    """MEGLER_DISTANCE_SCALE_KM changes the soft distance factor as its formula says, on the road km each
+    reason states (far campus offers for a need in Lyngen; the km are rounded, so 2e-3). SQLite only: the
+    setting's path does not touch the database."""
+    import math
+    import re
+
+    from matcher.rules import SOFT
+
+    runner, db = CliRunner(), f"sqlite:///{tmp_path / 'megler.db'}"
+
+    def megler(*args):
+        return runner.invoke(cli, ["--db", db, *args], catch_exceptions=False)
+
+    megler("ingest", str(DEMO / "offers.jsonl"))
+    floor = SOFT["distance_floor"]
+    for scale in (60, 300):
+        monkeypatch.setenv("MEGLER_DISTANCE_SCALE_KM", str(scale))
+        res = megler("match", "--text", "Vi trenger kurs i sykepleie og helsefag", "--municipality", "Lyngen",
+                     "--top", "40", "--json")
+        assert res.exit_code == 0, res.output
+        checked = 0
+        for r in json.loads(res.output)["results"]:
+            [rule] = [x for x in r["rules"] if x["rule"] == "avstand"]
+            km = re.search(r", (\d+) km fra Lyngen", rule["reason"])
+            if rule["status"] == "penalty" and km and "samlinger" not in rule["reason"]:
+                expected = floor + (1 - floor) * math.exp(-int(km.group(1)) / scale)
+                assert rule["factor"] == pytest.approx(expected, abs=2e-3), (scale, rule)
+                checked += 1
+        assert checked >= 3
+
+
+@pytest.mark.parametrize("env, value, message", [
+    ("MEGLER_DISTANCE_SCALE_KM", "0", "Error: MEGLER_DISTANCE_SCALE_KM: found '0'; allowed: greater than 0"),
+    ("MEGLER_ROAD_FACTOR", "abc", "Error: MEGLER_ROAD_FACTOR: found 'abc'; allowed: a valid number"),
+    ("MEGLER_FEEDBACK_SCOPE", "all", "Error: MEGLER_FEEDBACK_SCOPE: found 'all'; allowed: String should match"),
+])
+def test_a_bad_setting_exits_with_its_variable_not_a_trace(megler, monkeypatch, env, value, message):
+    monkeypatch.setenv(env, value)
+    res = megler("match", "--text", "kurs")
+    assert res.exit_code == 1 and res.output.startswith(message), res.output
+    assert "Traceback" not in res.output

@@ -1,5 +1,6 @@
 import datetime as dt
 import itertools
+import math
 
 import pytest
 
@@ -79,6 +80,19 @@ def test_distance_decays_softly_without_a_limit():
     near = distance_rule(NeedQuery("x", place=LYNGEN), offer(delivery=("campus",), venues=(TROMSO,)), CTX)
     far = distance_rule(NeedQuery("x", place=LYNGEN), offer(delivery=("campus",), venues=(BERGEN,)), CTX)
     assert 0.45 <= far.factor < near.factor < 1.0 and far.status == near.status == "penalty"
+
+
+@pytest.mark.parametrize("scale", [50.0, 150.0, 400.0])
+def test_distance_decay_follows_its_formula_for_any_scale(scale):
+    """Oracle: floor + (1 − floor) · exp(−km / scale) on the road km the reason states (great circle × 1.3)."""
+    from catalog.places import haversine_km
+
+    ctx = RuleContext(Hints(), distance_scale_km=scale)
+    r = distance_rule(NeedQuery("x", place=LYNGEN), offer(delivery=("campus",), venues=(TROMSO,)), ctx)
+    km = haversine_km((LYNGEN.lat, LYNGEN.lon), (TROMSO.lat, TROMSO.lon)) * 1.3
+    floor = SOFT["distance_floor"]
+    assert r.factor == pytest.approx(floor + (1 - floor) * math.exp(-km / scale), abs=1e-4)
+    assert r.reason == f"Tromsø, {round(km)} km fra Lyngen"
 
 
 @pytest.mark.parametrize("need_kw, hints, offer_kw, status", [
