@@ -241,13 +241,13 @@ DELIVERY_MODES = ("campus", "online", "hybrid", "samlingsbasert", "desentraliser
 _DELIVERY_WORDS: list[tuple[str, str]] = [
     (r"distance without attendance|nettbasert|nettstudi|online|på nett|pa nett|^nett$|digital|e-læring|"
      r"elæring|e-learning|fjernundervisning|nettundervisning|webinar|distance learning|^distance$|"
-     r"nettkurs|heilnett|helnett|fjernstudi", "online"),
+     r"nettkurs|heilnett|helnett|fjernstudi|^remote$", "online"),
     (r"samlingsbasert|samlingar|samlinger|^samling|block|distance with attendance|"
      r"deltid med samlinger", "samlingsbasert"),
     (r"hybrid|blended|mixed mode|kombinert|blanda|blandet|flerbruk", "hybrid"),
     (r"desentral|decentrali[sz]ed|studiesenter|studiesenteret|lokalt|face-to-face non-campus|"
      r"work-based|arbeidsplass|bedriftsintern|in-company", "desentralisert"),
-    (r"campus|stedbasert|stadbasert|klasserom|fysisk|tilstedeværelse|face-to-face|face to face|"
+    (r"campus|stedbasert|stadbasert|stedsbasert|stadsbasert|klasserom|fysisk|tilstedeværelse|face-to-face|face to face|"
      r"on site|onsite|on-site|in person|in-person|attendance|dagtid|kveldstid|heltid|deltid", "campus"),
 ]
 DELIVERY_ALLOWED = "campus, online, hybrid, samlingsbasert, desentralisert (or synonyms: nettbasert, stedbasert, blended, ...)"

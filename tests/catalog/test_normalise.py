@@ -55,6 +55,7 @@ def test_credits_errors(value, unit, message):
     ("Distance without attendance", ["online"]), ("Distance with attendance", ["samlingsbasert"]),
     ("blended", ["hybrid"]), ("samlingsbasert", ["samlingsbasert"]), ("desentralisert", ["desentralisert"]),
     ("på nett og samlinger", ["online", "samlingsbasert"]), (None, []), ("", []),
+    ("Stedsbasert", ["campus"]), ("stadsbasert", ["campus"]), ("Remote", ["online"]),
 ])
 def test_delivery_table(raw, expected):
     assert N.normalise_delivery(raw) == expected
