@@ -260,6 +260,8 @@ def choice_report(table: dict[str, np.ndarray], labels: list[str], dev: str | No
     def objective(cells) -> float:
         return float(np.mean([(c[0] + c[1]) / 2 for c in cells]))
 
+    if not loso:
+        return float("nan")  # one set changes: no leave-one-set-out, only the 5-fold above
     held = objective([(v["nDCG@10"], v["MRR"]) for v in loso.values()])
     fixed = objective([m[0].mean(axis=0) for m in table.values()])
     print(f"\nmean over the {len(table)} sets, {OBJECTIVE}: shipped {fixed:.4f}, chosen held out {held:.4f}")

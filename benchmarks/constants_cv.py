@@ -9,6 +9,11 @@ n-gram leg's own (n-gram range, sublinear term frequency).
   long-text weights (``dense_long`` / ``lexical_long``). It changes documents of the two need→offer sets.
 * ``CharTfidf``'s ``ngram_range`` ((2, 5)) and ``sublinear_tf`` (True): how the n-gram leg (and its hub
   correction) reads texts. They change every set; each value refits the leg, the other legs stay.
+* the description window (``OfferItem.passage``, 600 characters): how much of an offer's description is
+  embedded and read by the n-gram leg with its title. Only the shared catalog's offers have descriptions
+  longer than the shortest value, so only need→offer changes: chosen by grouped 5-fold by need. Each value
+  re-embeds the descriptions it cuts differently (about 1,100 texts; cached by text hash, so only the first
+  run pays: about 25 min here for all values).
 
 Per constant: every set's numbers at the shipped value against the value chosen on the other sets and
 scored on the one left out (and grouped 5-fold by need on need→offer, over five fold seeds), then the
@@ -29,15 +34,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _cv import choice_report, config_scores, per_query  # noqa: E402,I001
-from _eval import cached_encoder  # noqa: E402
-from quality import SET_KEYS, load_sets, shipped_settings  # noqa: E402
+from _eval import SHARED, cached_encoder  # noqa: E402
+from quality import SET_KEYS, compute_components, load_sets, shipped_settings  # noqa: E402
 
+from catalog.reference import builtin_register  # noqa: E402
+from matcher.convert import offers_from_jsonl  # noqa: E402
 from matcher.lexical import CharTfidf  # noqa: E402
 from matcher.rank import TextRelevance, Weights  # noqa: E402
+from matcher.types import DESCRIPTION_WINDOW, passage_text  # noqa: E402
 
 
 VALUES = {"context": (0.0, 1.0, 2.0, 3.0, 4.0, 6.0), "long_words": (4, 8, 12, 16, 24)}
 LEXICAL = {"ngram_range": ((2, 5), (1, 5), (2, 4), (3, 5), (2, 6), (3, 6)), "sublinear_tf": (True, False)}
+WINDOWS = (300, 450, 600, 900, 1200, 10**6)  # characters of the description; 10**6: the whole of it
 
 
 def sweep(sets, shipped, values, scores: Callable) -> tuple[list, dict[str, np.ndarray]]:
@@ -72,26 +81,45 @@ def lexical_scores(cfg, weights: Weights, hubs, name: str) -> Callable:
     return scores
 
 
+def window_scores(cfg, weights: Weights, hubs, encoder, dev: str) -> Callable:
+    """Scores with the description cut at a window: on need→offer, every offer's passage rebuilt and every
+    leg recomputed (the embeddings, the n-gram leg and their hub corrections); other sets as they are."""
+    offers = {o.offer_id: o for o in offers_from_jsonl(SHARED / "catalogs/offers.jsonl", builtin_register())}
+
+    def scores(es, v):
+        if es.name != dev:
+            return config_scores(es, cfg, weights)
+        docs = [passage_text(offers[d].title, offers[d].description, v) for d in es.doc_ids]
+        varied = dataclasses.replace(es, docs=docs)
+        compute_components(varied, encoder, weights, hubs)
+        return config_scores(varied, cfg, weights)
+    return scores
+
+
 def label(v) -> str:
     if isinstance(v, bool):
         return "on" if v else "off"
+    if v == WINDOWS[-1]:
+        return "whole"
     return "–".join(map(str, v)) if isinstance(v, tuple) else f"{v:g}"
 
 
 def main() -> None:
     sh = shipped_settings()
     weights, cfg = sh.weights, sh.config
-    sets = load_sets(SET_KEYS, cached_encoder(sh.settings), weights, sh.hubs)
+    encoder = cached_encoder(sh.settings)
+    sets = load_sets(SET_KEYS, encoder, weights, sh.hubs)
     dev = sets[0].name
     sweeps = [(name, getattr(weights, name), values, weight_scores(cfg, weights, name))
               for name, values in VALUES.items()]
     sweeps += [(name, getattr(CharTfidf(), name), values, lexical_scores(cfg, weights, sh.hubs, name))
                for name, values in LEXICAL.items()]
+    sweeps.append(("description window", DESCRIPTION_WINDOW, WINDOWS, window_scores(cfg, weights, sh.hubs, encoder, dev)))
     for name, shipped, values, scores in sweeps:
         order, table = sweep(sets, shipped, values, scores)
         unchanged = [es.name for es in sets if es.name not in table]
         print(f"\n## {name} (shipped {label(order[0])}); unchanged on: {', '.join(unchanged) or 'none'}\n")
-        if len(table) < 2:
+        if len(table) < 2 and dev not in table:
             print("fewer than two sets change with it: no leave-one-set-out")
         else:
             choice_report(table, [label(v) for v in order], dev, seeds=5)

@@ -4,6 +4,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+# Characters of an offer's description embedded (and read by the n-gram leg) with its title; chosen by
+# grouped 5-fold by need (benchmarks/constants_cv.py, "description window").
+DESCRIPTION_WINDOW = 600
+
 
 @dataclass(frozen=True)
 class Place:
@@ -34,13 +38,14 @@ class OfferItem:
     link_key: str | None = None
     url: str | None = None
 
-    def passage(self, max_chars: int = 600) -> str:
+    def passage(self, max_chars: int | None = None) -> str:
         return passage_text(self.title, self.description, max_chars)
 
 
-def passage_text(title: str, description: str | None, max_chars: int = 600) -> str:
-    """The text embedded for an offer: title first, then the start of the description."""
-    desc = (description or "")[:max_chars]
+def passage_text(title: str, description: str | None, max_chars: int | None = None) -> str:
+    """The text embedded for an offer: title first, then the start of the description (its first
+    ``DESCRIPTION_WINDOW`` characters unless ``max_chars`` says otherwise)."""
+    desc = (description or "")[:DESCRIPTION_WINDOW if max_chars is None else max_chars]
     return f"{title}. {desc}".strip() if desc else title
 
 
