@@ -12,8 +12,10 @@ distance decay, ...) on its own: the set with that penalty switched off (factor 
 out, where the 5-fold choice between on and off is made on the other folds' needs. The hard fails on
 constraints the need states in its fields are not in question: the judges cap such offers too.
 
-Last, the distance decay (the penalty most pairs meet): its floor swept, the needs it moves, and its
-distance scale swept at the shipped floor.
+Then the distance decay (the penalty most pairs meet): its floor swept, the needs it moves, and its
+distance scale swept at the shipped floor. Last, the distance rule's other constants (``RuleContext``:
+the road factor, the local radius and the share of the km that counts for samlingsbasert and hybrid
+offers), each swept with the others as shipped, the same way.
 
     python benchmarks/rules_cv.py
 """
@@ -34,19 +36,19 @@ from quality import compute_components, load_dev, shipped_settings  # noqa: E402
 
 from catalog.reference import builtin_register  # noqa: E402
 from matcher.convert import need_from_dict, offers_from_jsonl, read_jsonl  # noqa: E402
-from matcher.hints import read_hints  # noqa: E402
+from matcher.hints import Hints, read_hints  # noqa: E402
 from matcher.rules import SOFT, RuleContext, apply_rules  # noqa: E402
 
 GAMMAS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0)
 FLOORS = (0.3, 0.45, 0.6, 0.75, 0.9, 1.0)
 SCALES = (50.0, 100.0, 150.0, 250.0, 400.0)
+DISTANCE_CONSTANTS = {"road_factor": (1.0, 1.15, 1.3, 1.5), "local_km": (0.0, 20.0, 40.0, 60.0, 100.0),
+                      "gatherings_share": (0.2, 0.35, 0.5, 0.75, 1.0)}
 
 
-def soft_factors(register) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+def soft_factors(needs, offers) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """The dev set's rule factors split in two: (needs × offers) of everything but the soft penalties, and
     per ``SOFT`` name the product of that penalty's factors (1 where it does not apply)."""
-    offers = offers_from_jsonl(SHARED / "catalogs/offers.jsonl", register)
-    needs = [need_from_dict(r, register) for r in read_jsonl(SHARED / "eval/dev_needs.jsonl")]
     rest = np.ones((len(needs), len(offers)))
     soft = {name: np.ones_like(rest) for name in SOFT}
     for qi, need in enumerate(needs):
@@ -126,6 +128,26 @@ def distance_report(es, text: np.ndarray, rest: np.ndarray, soft: dict[str, np.n
     sweep_report("distance scale km (floor as shipped)", "distance scales", scales, table, {scale: " (shipped)"})
 
 
+def rule_factors(needs, offers, **constants) -> np.ndarray:
+    """(needs × offers) products of the rule factors with the ``RuleContext`` constants given."""
+    out = np.ones((len(needs), len(offers)))
+    for qi, need in enumerate(needs):
+        ctx = RuleContext(read_hints(need.text), **constants)
+        out[qi] = [apply_rules(need, o, ctx)[0] for o in offers]
+    return out
+
+
+def distance_constants_report(es, text: np.ndarray, needs, offers) -> None:
+    """Each of the distance rule's other constants swept with the rest as shipped (the shipped value first)."""
+    for name, values in DISTANCE_CONSTANTS.items():
+        shipped = getattr(RuleContext(Hints()), name)
+        order = [shipped, *(v for v in values if v != shipped)]
+        table = np.stack([per_query(es, (text * rule_factors(needs, offers, **{name: v})).astype(np.float32))
+                          for v in order])
+        sweep_report(f"{name} (the other constants as shipped)", f"{name} values", order, table,
+                     {shipped: " (shipped)"})
+
+
 def main() -> None:
     sh = shipped_settings()
     weights, cfg = sh.weights, dataclasses.replace(sh.config, rules=False)
@@ -144,9 +166,12 @@ def main() -> None:
         print(f"| {g:g}{note} | {m[0]:.3f} | {m[1]:.3f} |")
     print(f"| **chosen by 5-fold by need (held out)** | {kf['nDCG@10']:.3f} | {kf['MRR']:.3f} |")
     print(f"\ngamma chosen per fold: {[GAMMAS[i] for i in kf['chosen']]}")
-    rest, soft = soft_factors(register)
+    offers = offers_from_jsonl(SHARED / "catalogs/offers.jsonl", register)
+    needs = [need_from_dict(r, register) for r in read_jsonl(SHARED / "eval/dev_needs.jsonl")]
+    rest, soft = soft_factors(needs, offers)
     soft_report(es, text, rest, soft)
     distance_report(es, text, rest, soft)
+    distance_constants_report(es, text, needs, offers)
 
 
 if __name__ == "__main__":

@@ -53,9 +53,14 @@ def _soft(rule: str, name: str, reason: str, factor: float | None = None) -> Rul
 
 @dataclass(frozen=True)
 class RuleContext:
+    """What the rules need besides the need and the offer: the hints read from the need's text, and the
+    distance rule's constants (``benchmarks/rules_cv.py`` cross-validates each)."""
+
     hints: Hints
-    road_factor: float = 1.3
-    distance_scale_km: float = 150.0
+    road_factor: float = 1.3  # great-circle km × this ≈ road km
+    distance_scale_km: float = 150.0  # the soft decay's scale: floor + (1 − floor) · exp(−km / scale)
+    local_km: float = 40.0  # up to this (effective) distance an offer counts as local: no penalty
+    gatherings_share: float = 0.35  # samlingsbasert / hybrid: the share of the km that counts (trips, not daily)
 
 
 def _num(x: float) -> str:
@@ -160,14 +165,14 @@ def distance_rule(need: NeedQuery, offer: OfferItem, ctx: RuleContext) -> RuleRe
     if any(v.code == need.place.code for v in points):
         km, venue = 0.0, need.place.name
     trips = bool({"samlingsbasert", "hybrid"} & set(modes))
-    effective = km * (0.35 if trips else 1.0)
+    effective = km * (ctx.gatherings_share if trips else 1.0)
     where = f"{venue}, {round(km):d} km fra {need.place.name}" if km > 0 else f"I {need.place.name} – lokalt"
     if trips and km > 0:
         where += " – samlinger, ikke daglig reise"
     if need.max_distance_km is not None and effective > need.max_distance_km:
         return RuleResult("avstand", FAIL, FAIL_FACTOR, f"{where} – over grensen på {_num(need.max_distance_km)} km",
                           hard=True)
-    if effective <= 40:
+    if effective <= ctx.local_km:
         return RuleResult("avstand", PASS, 1.0, where)
     floor = SOFT["distance_floor"]
     factor = floor + (1 - floor) * math.exp(-effective / ctx.distance_scale_km)

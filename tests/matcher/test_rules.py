@@ -82,6 +82,19 @@ def test_distance_decays_softly_without_a_limit():
     assert 0.45 <= far.factor < near.factor < 1.0 and far.status == near.status == "penalty"
 
 
+@pytest.mark.parametrize("ctx_kw, delivery, status", [
+    ({}, ("campus",), "penalty"),                   # Tromsø is 83 road km from Lyngen: past the 40 km radius
+    ({"local_km": 100.0}, ("campus",), "pass"),      # a wider local radius takes it in
+    ({}, ("samlingsbasert",), "pass"),               # gatherings: 0.35 of 83 km = 29 km, local
+    ({"gatherings_share": 1.0}, ("samlingsbasert",), "penalty"),  # every km counts
+    ({"road_factor": 0.5, "local_km": 40.0}, ("campus",), "pass"),  # 32 km on a 0.5 road factor
+])
+def test_distance_constants_reach_the_rule(ctx_kw, delivery, status):
+    r = distance_rule(NeedQuery("x", place=LYNGEN), offer(delivery=delivery, venues=(TROMSO,)),
+                      RuleContext(Hints(), **ctx_kw))
+    assert r.status == status
+
+
 @pytest.mark.parametrize("scale", [50.0, 150.0, 400.0])
 def test_distance_decay_follows_its_formula_for_any_scale(scale):
     """Oracle: floor + (1 − floor) · exp(−km / scale) on the road km the reason states (great circle × 1.3)."""
