@@ -13,9 +13,10 @@ out, where the 5-fold choice between on and off is made on the other folds' need
 constraints the need states in its fields are not in question: the judges cap such offers too.
 
 Then the distance decay (the penalty most pairs meet): its floor swept, the needs it moves, and its
-distance scale swept at the shipped floor. Last, the distance rule's other constants (``RuleContext``:
-the road factor, the local radius and the share of the km that counts for samlingsbasert and hybrid
-offers), each swept with the others as shipped, the same way.
+distance scale swept at the shipped floor. Last, the rules' other constants (``RuleContext``: the road
+factor, the local radius, the share of the km that counts for samlingsbasert and hybrid offers, and the
+factor of a constraint the offer's record cannot be checked against), each swept with the others as
+shipped, the same way.
 
     python benchmarks/rules_cv.py
 """
@@ -42,8 +43,8 @@ from matcher.rules import SOFT, RuleContext, apply_rules  # noqa: E402
 GAMMAS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0)
 FLOORS = (0.3, 0.45, 0.6, 0.75, 0.9, 1.0)
 SCALES = (50.0, 100.0, 150.0, 250.0, 400.0)
-DISTANCE_CONSTANTS = {"road_factor": (1.0, 1.15, 1.3, 1.5), "local_km": (0.0, 20.0, 40.0, 60.0, 100.0),
-                      "gatherings_share": (0.2, 0.35, 0.5, 0.75, 1.0)}
+CONTEXT_CONSTANTS = {"road_factor": (1.0, 1.15, 1.3, 1.5), "local_km": (0.0, 20.0, 40.0, 60.0, 100.0),
+                     "gatherings_share": (0.2, 0.35, 0.5, 0.75, 1.0), "unknown_factor": (0.8, 0.9, 0.97, 1.0)}
 
 
 def soft_factors(needs, offers) -> tuple[np.ndarray, dict[str, np.ndarray]]:
@@ -137,9 +138,9 @@ def rule_factors(needs, offers, **constants) -> np.ndarray:
     return out
 
 
-def distance_constants_report(es, text: np.ndarray, needs, offers) -> None:
-    """Each of the distance rule's other constants swept with the rest as shipped (the shipped value first)."""
-    for name, values in DISTANCE_CONSTANTS.items():
+def context_constants_report(es, text: np.ndarray, needs, offers) -> None:
+    """Each ``RuleContext`` constant swept with the rest as shipped (the shipped value first)."""
+    for name, values in CONTEXT_CONSTANTS.items():
         shipped = getattr(RuleContext(Hints()), name)
         order = [shipped, *(v for v in values if v != shipped)]
         table = np.stack([per_query(es, (text * rule_factors(needs, offers, **{name: v})).astype(np.float32))
@@ -171,7 +172,7 @@ def main() -> None:
     rest, soft = soft_factors(needs, offers)
     soft_report(es, text, rest, soft)
     distance_report(es, text, rest, soft)
-    distance_constants_report(es, text, needs, offers)
+    context_constants_report(es, text, needs, offers)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,6 @@ from matcher.types import NeedQuery, OfferItem
 
 PASS, PENALTY, FAIL, UNKNOWN = "pass", "penalty", "fail", "unknown"
 FAIL_FACTOR = 0.35
-UNKNOWN_FACTOR = 1.0
 
 # The soft penalties, by name: a constraint read from the text rather than the need's fields, or a poor fit
 # the need did not rule out. Set by hand, not tuned; ``benchmarks/rules_cv.py`` measures each one held out.
@@ -61,6 +60,9 @@ class RuleContext:
     distance_scale_km: float = 150.0  # the soft decay's scale: floor + (1 − floor) · exp(−km / scale)
     local_km: float = 40.0  # up to this (effective) distance an offer counts as local: no penalty
     gatherings_share: float = 0.35  # samlingsbasert / hybrid: the share of the km that counts (trips, not daily)
+    # a constraint the offer's record cannot be checked against (no level, size, place, form or start):
+    # neutral, so such a rule never reorders results (title-only offers rank as text relevance alone)
+    unknown_factor: float = 1.0
 
 
 def _num(x: float) -> str:
@@ -92,7 +94,7 @@ def level_rule(need: NeedQuery, offer: OfferItem, ctx: RuleContext) -> RuleResul
         wanted = f"høyst {_lvl(lmax)}"
     source = " (lest fra teksten)" if from_text else ""
     if offer.level is None:
-        return RuleResult("nivå", UNKNOWN, UNKNOWN_FACTOR, f"Nivå ukjent – kunne ikke sjekke mot ønsket {wanted}")
+        return RuleResult("nivå", UNKNOWN, ctx.unknown_factor, f"Nivå ukjent – kunne ikke sjekke mot ønsket {wanted}")
     rank = level_rank(offer.level)
     low = rmin is not None and rank < rmin - 1e-9
     high = rmax is not None and rank > rmax + 0.25  # 5.1/5.2 both satisfy "5"
@@ -122,7 +124,7 @@ def credits_rule(need: NeedQuery, offer: OfferItem, ctx: RuleContext) -> RuleRes
     if sp is None:
         if limit is None:
             return RuleResult("omfang", UNKNOWN, 1.0, "Omfang ikke oppgitt")
-        return RuleResult("omfang", UNKNOWN, UNKNOWN_FACTOR, f"Omfang ukjent – kunne ikke sjekke mot ønsket maks {_num(limit)}")
+        return RuleResult("omfang", UNKNOWN, ctx.unknown_factor, f"Omfang ukjent – kunne ikke sjekke mot ønsket maks {_num(limit)}")
     if limit is not None:
         if sp <= limit + 1e-9:
             return RuleResult("omfang", PASS, 1.0, f"{_size(offer)} – innenfor ønsket maks {_num(limit)}")
@@ -159,7 +161,7 @@ def distance_rule(need: NeedQuery, offer: OfferItem, ctx: RuleContext) -> RuleRe
         return RuleResult("avstand", UNKNOWN, 1.0, "Behovets kommune er ukjent – avstand ikke sjekket")
     points = [v for v in offer.venues if v.lat is not None]
     if not points:
-        return RuleResult("avstand", UNKNOWN, UNKNOWN_FACTOR, "Ingen kjent studiested – avstand ikke sjekket")
+        return RuleResult("avstand", UNKNOWN, ctx.unknown_factor, "Ingen kjent studiested – avstand ikke sjekket")
     origin = (need.place.lat, need.place.lon)
     km, venue = min((haversine_km(origin, (v.lat, v.lon)) * ctx.road_factor, v.name) for v in points)
     if any(v.code == need.place.code for v in points):
@@ -193,7 +195,7 @@ def delivery_rule(need: NeedQuery, offer: OfferItem, ctx: RuleContext) -> RuleRe
         return RuleResult("levering", PASS, 1.0, label)
     wanted_label = ", ".join(DELIVERY_NB[m].lower() for m in wanted)
     if not modes:
-        return RuleResult("levering", UNKNOWN, UNKNOWN_FACTOR, f"Undervisningsform ukjent – ønsket {wanted_label}")
+        return RuleResult("levering", UNKNOWN, ctx.unknown_factor, f"Undervisningsform ukjent – ønsket {wanted_label}")
     if set(modes) & set(wanted):
         return RuleResult("levering", PASS, 1.0, f"{label} – som ønsket")
     if from_text:
@@ -207,7 +209,7 @@ def start_rule(need: NeedQuery, offer: OfferItem, ctx: RuleContext) -> RuleResul
             return RuleResult("oppstart", PASS, 1.0, f"Oppstart {offer.start_date:%d.%m.%Y}")
         return RuleResult("oppstart", UNKNOWN, 1.0, "Oppstart ikke oppgitt")
     if offer.start_date is None:
-        return RuleResult("oppstart", UNKNOWN, UNKNOWN_FACTOR, "Oppstart ikke oppgitt – kunne ikke sjekke ønsket periode")
+        return RuleResult("oppstart", UNKNOWN, ctx.unknown_factor, "Oppstart ikke oppgitt – kunne ikke sjekke ønsket periode")
     start = offer.start_date
     if need.start_after and start < need.start_after:
         return _soft("oppstart", "start_outside",
