@@ -9,6 +9,10 @@ n-gram leg's own (n-gram range, sublinear term frequency).
   long-text weights (``dense_long`` / ``lexical_long``). It changes documents of the two need→offer sets.
 * ``CharTfidf``'s ``ngram_range`` ((2, 5)) and ``sublinear_tf`` (True): how the n-gram leg (and its hub
   correction) reads texts. They change every set; each value refits the leg, the other legs stay.
+* how the n-gram leg reads a need: without its constraint phrases (``matcher.topic.without_constraints``,
+  shipped) or as written; it changes the two need sets (labels are read as written either way).
+* the n-gram leg's evidence (``matcher.rank.lexical_evidence``): only overlap counts (max(z, 0), shipped)
+  or the signed z-score, where sharing fewer n-grams than average pushes an offer down.
 * the description window (``OfferItem.passage``, 600 characters): how much of an offer's description is
   embedded and read by the n-gram leg with its title. Only the shared catalog's offers have descriptions
   longer than the shortest value, so only need→offer changes: chosen by grouped 5-fold by need. Each value
@@ -40,7 +44,7 @@ from quality import SET_KEYS, compute_components, load_sets, shipped_settings  #
 from catalog.reference import builtin_register  # noqa: E402
 from matcher.convert import offers_from_jsonl  # noqa: E402
 from matcher.lexical import CharTfidf  # noqa: E402
-from matcher.rank import TextRelevance, Weights  # noqa: E402
+from matcher.rank import BY_KIND, TextRelevance, Weights, corrected_z  # noqa: E402
 from matcher.types import DESCRIPTION_WINDOW, passage_text  # noqa: E402
 
 
@@ -66,19 +70,33 @@ def weight_scores(cfg, weights: Weights, name: str) -> Callable:
     return lambda es, v: config_scores(es, cfg, dataclasses.replace(weights, **{name: v}))
 
 
-def lexical_scores(cfg, weights: Weights, hubs, name: str) -> Callable:
-    """Scores with the ``CharTfidf`` option ``name`` at a value: the n-gram leg refitted on the set (its hub
-    offsets on need sets too) and put in place of the shipped one."""
+def refit_lexical(es, cfg, weights: Weights, hubs, *, signed: bool = False, **relevance) -> np.ndarray:
+    """A set's final scores with the n-gram leg refitted (its hub offsets on need sets too) with
+    ``TextRelevance`` keyword arguments ``relevance`` and put in place of the shipped one; ``signed``: the
+    leg's signed z-score as evidence instead of ``lexical_evidence`` (overlap only)."""
     lexical_only = dataclasses.replace(weights, dense=0, dense_long=0, title=0, fuzzy=0, phrase=0, context=0)
+    rel = TextRelevance(None, lexical_only, symmetric=es.symmetric, hubs=hubs if es.needs else None,
+                        **relevance).fit(es.docs, es.titles)
+    leg = rel.components_batch(es.queries)
+    if signed:
+        leg["lexical"] = corrected_z(leg["raw_lexical"], rel.hub_offsets_.get("lexical"))
+    varied = dataclasses.replace(es, comps={**es.comps, "lexical": leg["lexical"], "raw_lexical": leg["raw_lexical"]})
+    return config_scores(varied, cfg, weights)
 
-    def scores(es, v):
-        rel = TextRelevance(None, lexical_only, symmetric=es.symmetric, hubs=hubs if es.needs else None,
-                            lexical_options={name: v}).fit(es.docs, es.titles)
-        leg = rel.components_batch(es.queries)
-        varied = dataclasses.replace(es, comps={**es.comps, "lexical": leg["lexical"],
-                                                "raw_lexical": leg["raw_lexical"]})
-        return config_scores(varied, cfg, weights)
-    return scores
+
+def lexical_scores(cfg, weights: Weights, hubs, name: str) -> Callable:
+    """Scores with the ``CharTfidf`` option ``name`` at a value."""
+    return lambda es, v: refit_lexical(es, cfg, weights, hubs, lexical_options={name: v})
+
+
+def reading_scores(cfg, weights: Weights, hubs) -> Callable:
+    """Scores with needs read without their constraint phrases (True, shipped) or as written (False)."""
+    return lambda es, v: refit_lexical(es, cfg, weights, hubs, lexical_query=BY_KIND if v else None)
+
+
+def evidence_scores(cfg, weights: Weights, hubs) -> Callable:
+    """Scores with the n-gram leg's evidence: overlap only (False, shipped) or the signed z-score (True)."""
+    return lambda es, v: refit_lexical(es, cfg, weights, hubs, signed=v)
 
 
 def window_scores(cfg, weights: Weights, hubs, encoder, dev: str) -> Callable:
@@ -114,6 +132,8 @@ def main() -> None:
               for name, values in VALUES.items()]
     sweeps += [(name, getattr(CharTfidf(), name), values, lexical_scores(cfg, weights, sh.hubs, name))
                for name, values in LEXICAL.items()]
+    sweeps.append(("needs read without constraint phrases", True, (True, False), reading_scores(cfg, weights, sh.hubs)))
+    sweeps.append(("signed n-gram evidence", False, (False, True), evidence_scores(cfg, weights, sh.hubs)))
     sweeps.append(("description window", DESCRIPTION_WINDOW, WINDOWS, window_scores(cfg, weights, sh.hubs, encoder, dev)))
     for name, shipped, values, scores in sweeps:
         order, table = sweep(sets, shipped, values, scores)
