@@ -132,9 +132,11 @@ def main() -> None:
               for name, values in VALUES.items()]
     sweeps += [(name, getattr(CharTfidf(), name), values, lexical_scores(cfg, weights, sh.hubs, name))
                for name, values in LEXICAL.items()]
-    sweeps.append(("needs read without constraint phrases", True, (True, False), reading_scores(cfg, weights, sh.hubs)))
-    sweeps.append(("signed n-gram evidence", False, (False, True), evidence_scores(cfg, weights, sh.hubs)))
-    sweeps.append(("description window", DESCRIPTION_WINDOW, WINDOWS, window_scores(cfg, weights, sh.hubs, encoder, dev)))
+    sweeps += [
+        ("needs read without constraint phrases", True, (True, False), reading_scores(cfg, weights, sh.hubs)),
+        ("signed n-gram evidence", False, (False, True), evidence_scores(cfg, weights, sh.hubs)),
+        ("description window", DESCRIPTION_WINDOW, WINDOWS, window_scores(cfg, weights, sh.hubs, encoder, dev)),
+    ]
     for name, shipped, values, scores in sweeps:
         order, table = sweep(sets, shipped, values, scores)
         unchanged = [es.name for es in sets if es.name not in table]

@@ -247,7 +247,8 @@ _DELIVERY_WORDS: list[tuple[str, str]] = [
     (r"hybrid|blended|mixed mode|kombinert|blanda|blandet|flerbruk", "hybrid"),
     (r"desentral|decentrali[sz]ed|studiesenter|studiesenteret|lokalt|face-to-face non-campus|"
      r"work-based|arbeidsplass|bedriftsintern|in-company", "desentralisert"),
-    (r"campus|stedbasert|stadbasert|stedsbasert|stadsbasert|klasserom|fysisk|tilstedeværelse|face-to-face|face to face|"
+    (r"campus|stedbasert|stadbasert|stedsbasert|stadsbasert|klasserom|fysisk|tilstedeværelse|"
+     r"face-to-face|face to face|"
      r"on site|onsite|on-site|in person|in-person|attendance|dagtid|kveldstid|heltid|deltid", "campus"),
 ]
 DELIVERY_ALLOWED = "campus, online, hybrid, samlingsbasert, desentralisert (or synonyms: nettbasert, stedbasert, blended, ...)"

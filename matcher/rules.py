@@ -53,7 +53,7 @@ def _soft(rule: str, name: str, reason: str, factor: float | None = None) -> Rul
 @dataclass(frozen=True)
 class RuleContext:
     """What the rules need besides the need and the offer: the hints read from the need's text, and the
-    distance rule's constants (``benchmarks/rules_cv.py`` cross-validates each)."""
+    rules' constants (``benchmarks/rules_cv.py`` cross-validates each)."""
 
     hints: Hints
     road_factor: float = 1.3  # great-circle km × this ≈ road km
