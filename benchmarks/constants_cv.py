@@ -1,5 +1,6 @@
-"""Constants of the fusion, cross-validated: the context weight, the long-text threshold and the character
-n-gram leg's own (n-gram range, sublinear term frequency).
+"""Constants of the fusion, cross-validated: the context weight, the long-text threshold, the character
+n-gram leg's own (n-gram range, sublinear term frequency, how it reads a need, its evidence) and the
+description window.
 
 * ``Weights.context`` (setting ``MEGLER_WEIGHT_CONTEXT``, 3.0): how much a document's context text counts
   in `megler link --context` (an ESCO concept's description beside a MELO label). Of the five sets of
@@ -13,11 +14,11 @@ n-gram leg's own (n-gram range, sublinear term frequency).
   shipped) or as written; it changes the two need sets (labels are read as written either way).
 * the n-gram leg's evidence (``matcher.rank.lexical_evidence``): only overlap counts (max(z, 0), shipped)
   or the signed z-score, where sharing fewer n-grams than average pushes an offer down.
-* the description window (``OfferItem.passage``, 600 characters): how much of an offer's description is
+* the description window (``matcher.types.DESCRIPTION_WINDOW``, 600 characters): how much of an offer's description is
   embedded and read by the n-gram leg with its title. Only the shared catalog's offers have descriptions
   longer than the shortest value, so only need→offer changes: chosen by grouped 5-fold by need. Each value
   re-embeds the descriptions it cuts differently (about 1,100 texts; cached by text hash, so only the first
-  run pays: about 25 min here for all values).
+  run pays: about 11 min here for all values).
 
 Per constant: every set's numbers at the shipped value against the value chosen on the other sets and
 scored on the one left out (and grouped 5-fold by need on need→offer, over five fold seeds), then the
@@ -38,11 +39,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _cv import choice_report, config_scores, per_query  # noqa: E402,I001
-from _eval import SHARED, cached_encoder  # noqa: E402
-from quality import SET_KEYS, compute_components, load_sets, shipped_settings  # noqa: E402
+from _eval import cached_encoder  # noqa: E402
+from quality import SET_KEYS, compute_components, dev_items, load_sets, shipped_settings  # noqa: E402
 
 from catalog.reference import builtin_register  # noqa: E402
-from matcher.convert import offers_from_jsonl  # noqa: E402
 from matcher.lexical import CharTfidf  # noqa: E402
 from matcher.rank import BY_KIND, TextRelevance, Weights, corrected_z  # noqa: E402
 from matcher.types import DESCRIPTION_WINDOW, passage_text  # noqa: E402
@@ -102,7 +102,7 @@ def evidence_scores(cfg, weights: Weights, hubs) -> Callable:
 def window_scores(cfg, weights: Weights, hubs, encoder, dev: str) -> Callable:
     """Scores with the description cut at a window: on need→offer, every offer's passage rebuilt and every
     leg recomputed (the embeddings, the n-gram leg and their hub corrections); other sets as they are."""
-    offers = {o.offer_id: o for o in offers_from_jsonl(SHARED / "catalogs/offers.jsonl", builtin_register())}
+    offers = {o.offer_id: o for o in dev_items(builtin_register())[0]}
 
     def scores(es, v):
         if es.name != dev:

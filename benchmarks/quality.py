@@ -76,13 +76,26 @@ class EvalSet:
     query_vectors: np.ndarray | None = None
 
 
-def load_dev(register) -> EvalSet:
+def dev_items(register) -> tuple[list[OfferItem], list[NeedQuery]]:
+    """The shared catalog's offers and the dev needs, as the matcher reads them."""
     offers = offers_from_jsonl(SHARED / "catalogs/offers.jsonl", register)
-    needs = [need_from_dict(r, register) for r in read_jsonl(SHARED / "eval/dev_needs.jsonl")]
-    factors = np.ones((len(needs), len(offers)), np.float32)
+    return offers, [need_from_dict(r, register) for r in read_jsonl(SHARED / "eval/dev_needs.jsonl")]
+
+
+def rule_factors(needs: list[NeedQuery], offers: list[OfferItem], **constants) -> np.ndarray:
+    """(needs × offers) products of the rule factors, with ``RuleContext`` constants other than the
+    shipped ones where given."""
+    out = np.ones((len(needs), len(offers)))
     for qi, need in enumerate(needs):
-        ctx = RuleContext(read_hints(need.text))
-        factors[qi] = [apply_rules(need, o, ctx)[0] for o in offers]
+        ctx = RuleContext(read_hints(need.text), **constants)
+        out[qi] = [apply_rules(need, o, ctx)[0] for o in offers]
+    return out
+
+
+def load_dev(register, items: tuple[list[OfferItem], list[NeedQuery]] | None = None) -> EvalSet:
+    """The need→offer set; ``items``: ``dev_items`` already read."""
+    offers, needs = items or dev_items(register)
+    factors = rule_factors(needs, offers).astype(np.float32)
     return EvalSet("need→offer (dev)", [n.need_id for n in needs], [n.text for n in needs],
                    [o.offer_id for o in offers], [o.passage() for o in offers], [o.title for o in offers],
                    read_qrels(SHARED / "eval/dev_qrels.tsv"), min_grade=2, rule_factors=factors, needs=True)

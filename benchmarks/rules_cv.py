@@ -32,12 +32,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _cv import config_scores, grouped_kfold, per_query  # noqa: E402,I001
-from _eval import SHARED, cached_encoder, scored_queries  # noqa: E402
-from quality import compute_components, load_dev, shipped_settings  # noqa: E402
+from _eval import cached_encoder, scored_queries  # noqa: E402
+from quality import compute_components, dev_items, load_dev, rule_factors, shipped_settings  # noqa: E402
 
 from catalog.reference import builtin_register  # noqa: E402
-from matcher.convert import need_from_dict, offers_from_jsonl, read_jsonl  # noqa: E402
-from matcher.hints import Hints, read_hints  # noqa: E402
+from matcher.hints import read_hints  # noqa: E402
 from matcher.rules import SOFT, RuleContext, apply_rules  # noqa: E402
 
 GAMMAS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0)
@@ -123,25 +122,16 @@ def distance_report(es, text: np.ndarray, rest: np.ndarray, soft: dict[str, np.n
     print("nDCG@10 per need with the decay off (floor 1) against shipped: "
           + ", ".join(f"{q} {d:+.2f}" for d, q in moved))
     # the distance scale at the shipped floor: exp(−km / h) = decay^(scale / h); pairs within 40 km stay at 1
-    scale = RuleContext(read_hints("")).distance_scale_km
+    scale = RuleContext.distance_scale_km
     scales = [scale, *(h for h in SCALES if h != scale)]
     table = np.stack([scores(shipped + (1 - shipped) * decay ** (scale / h)) for h in scales])
     sweep_report("distance scale km (floor as shipped)", "distance scales", scales, table, {scale: " (shipped)"})
 
 
-def rule_factors(needs, offers, **constants) -> np.ndarray:
-    """(needs × offers) products of the rule factors with the ``RuleContext`` constants given."""
-    out = np.ones((len(needs), len(offers)))
-    for qi, need in enumerate(needs):
-        ctx = RuleContext(read_hints(need.text), **constants)
-        out[qi] = [apply_rules(need, o, ctx)[0] for o in offers]
-    return out
-
-
 def context_constants_report(es, text: np.ndarray, needs, offers) -> None:
     """Each ``RuleContext`` constant swept with the rest as shipped (the shipped value first)."""
     for name, values in CONTEXT_CONSTANTS.items():
-        shipped = getattr(RuleContext(Hints()), name)
+        shipped = getattr(RuleContext, name)
         order = [shipped, *(v for v in values if v != shipped)]
         table = np.stack([per_query(es, (text * rule_factors(needs, offers, **{name: v})).astype(np.float32))
                           for v in order])
@@ -153,7 +143,8 @@ def main() -> None:
     sh = shipped_settings()
     weights, cfg = sh.weights, dataclasses.replace(sh.config, rules=False)
     register = builtin_register()
-    es = load_dev(register)
+    offers, needs = dev_items(register)
+    es = load_dev(register, (offers, needs))
     compute_components(es, cached_encoder(sh.settings), weights, sh.hubs)
     text = config_scores(es, cfg, weights)
     factors = es.rule_factors.astype(np.float64)
@@ -167,8 +158,6 @@ def main() -> None:
         print(f"| {g:g}{note} | {m[0]:.3f} | {m[1]:.3f} |")
     print(f"| **chosen by 5-fold by need (held out)** | {kf['nDCG@10']:.3f} | {kf['MRR']:.3f} |")
     print(f"\ngamma chosen per fold: {[GAMMAS[i] for i in kf['chosen']]}")
-    offers = offers_from_jsonl(SHARED / "catalogs/offers.jsonl", register)
-    needs = [need_from_dict(r, register) for r in read_jsonl(SHARED / "eval/dev_needs.jsonl")]
     rest, soft = soft_factors(needs, offers)
     soft_report(es, text, rest, soft)
     distance_report(es, text, rest, soft)

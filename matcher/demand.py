@@ -24,9 +24,8 @@ from matcher.clusters import (  # noqa: F401  (re-exported: the cluster stage li
     subject_reference,
     suggested_module,
 )
-from matcher.hints import read_hints
 from matcher.rank import RankedOffer, Ranker
-from matcher.rules import RuleContext, apply_rules
+from matcher.rules import apply_rules
 from matcher.types import NeedQuery, OfferItem, Place
 
 COVERED, PARTLY, UNMET = "covered", "partly_covered", "unmet"
@@ -155,7 +154,7 @@ def cohorts(offer: OfferItem, candidates: list[DemandNeed], *, min_size: int, ma
 def simulate_module(module: OfferItem, needs: list[NeedQuery], *, catalog: Ranker, encoder, partly: float,
                     query_vectors: np.ndarray | None = None) -> list[dict]:
     """Score a module against every logged need, in the context of the catalog ``catalog`` is fitted on,
-    with its rule settings (road factor, distance scale).
+    with its rule constants (``Ranker.rule_context``).
 
     A module already in the catalog (same offer id) is scored where it stands; a draft joins the
     catalog for the calculation (cached vectors are reused). Returns who it would serve and, per need,
@@ -181,8 +180,7 @@ def simulate_module(module: OfferItem, needs: list[NeedQuery], *, catalog: Ranke
     relevance = ranker.text.score_batch(texts, query_vectors)[:, index]
     out = []
     for i, (need, rel) in enumerate(zip(needs, relevance, strict=True)):
-        factor, rules = apply_rules(need, module, RuleContext(read_hints(need.text), catalog.road_factor,
-                                                                  catalog.distance_scale_km))
+        factor, rules = apply_rules(need, module, catalog.rule_context(need.text))
         score = float(rel) * factor
         out.append({"index": i, "need_id": need.need_id, "score": round(score, 4), "relevance": round(float(rel), 4),
                     "served": score >= partly, "place": need.place.name if need.place else None,

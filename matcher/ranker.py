@@ -60,8 +60,8 @@ class Ranker:
     """Rank offers for needs. Fit once on the offers (vectors may come from a cache), then rank many needs."""
 
     def __init__(self, encoder: Encoder | None = None, weights: Weights | None = None,
-                 calibration: Calibration | None = None, *, road_factor: float = 1.3,
-                 distance_scale_km: float = 150.0, rules=RULES, hubs: HubCorrection | None | bool = True,
+                 calibration: Calibration | None = None, *, road_factor: float = RuleContext.road_factor,
+                 distance_scale_km: float = RuleContext.distance_scale_km, rules=RULES, hubs: HubCorrection | None | bool = True,
                  learned=None, pool: int = 100):
         """``hubs``: True (default) corrects hubs with the built-in need bank, a ``HubCorrection`` with
         another bank or strength, False or None not at all. ``learned``: a fitted
@@ -76,6 +76,10 @@ class Ranker:
         self.rules = rules
         self.learned = learned
         self.pool = pool
+
+    def rule_context(self, text: str) -> RuleContext:
+        """The rules' context for a need's text: its hints and this ranker's distance constants."""
+        return RuleContext(read_hints(text), self.road_factor, self.distance_scale_km)
 
     def fit(self, offers: list[OfferItem], vectors: np.ndarray | None = None) -> Ranker:
         self.offers_ = list(offers)
@@ -154,7 +158,7 @@ class Ranker:
         if allowed is not None:
             upper = np.where(allowed, upper, -1.0)
         order = np.lexsort((np.arange(len(upper)), -upper))
-        ctx = RuleContext(read_hints(need.text), self.road_factor, self.distance_scale_km)
+        ctx = self.rule_context(need.text)
         use_fuzzy = "fuzzy" in text.leg_weights_
         scored: list[tuple[float, int, float, list[RuleResult], dict[str, float]]] = []
         pos = 0
@@ -193,7 +197,7 @@ class Ranker:
     def score_all(self, need: NeedQuery, query_vector: np.ndarray | None = None) -> list[tuple[float, str]]:
         """Brute force: the final score of every offer (the oracle for tests)."""
         rel = self.text.score(need.text, query_vector)
-        ctx = RuleContext(read_hints(need.text), self.road_factor, self.distance_scale_km)
+        ctx = self.rule_context(need.text)
         out = []
         for i, offer in enumerate(self.offers_):
             factor, _ = apply_rules(need, offer, ctx, self.rules)

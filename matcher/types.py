@@ -38,14 +38,13 @@ class OfferItem:
     link_key: str | None = None
     url: str | None = None
 
-    def passage(self, max_chars: int | None = None) -> str:
+    def passage(self, max_chars: int = DESCRIPTION_WINDOW) -> str:
         return passage_text(self.title, self.description, max_chars)
 
 
-def passage_text(title: str, description: str | None, max_chars: int | None = None) -> str:
-    """The text embedded for an offer: title first, then the start of the description (its first
-    ``DESCRIPTION_WINDOW`` characters unless ``max_chars`` says otherwise)."""
-    desc = (description or "")[:DESCRIPTION_WINDOW if max_chars is None else max_chars]
+def passage_text(title: str, description: str | None, max_chars: int = DESCRIPTION_WINDOW) -> str:
+    """The text embedded for an offer: title first, then the start of the description."""
+    desc = (description or "")[:max_chars]
     return f"{title}. {desc}".strip() if desc else title
 
 
