@@ -21,11 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _eval import SHARED, read_qrels  # noqa: E402,I001
 
-from catalog.normalise import normalise_language  # noqa: E402
+from catalog.normalise import is_norwegian, normalise_language  # noqa: E402
 from matcher.convert import read_jsonl  # noqa: E402
-
-NORWEGIAN = {"nb", "nn", "no"}
-
 
 def main() -> None:
     if not SHARED.is_dir():
@@ -38,14 +35,14 @@ def main() -> None:
     as_recorded = Counter(recorded.get(k) for k in english)
     print(f"UiB pages: {len(pages)}; stating a teaching language: {len(stated)}; taught in English: {len(english)}")
     print(f"those {len(english)} as offers.jsonl records them: {dict(as_recorded.most_common())}; "
-          f"Norwegian: {sum(n for lang, n in as_recorded.items() if lang in NORWEGIAN)}")
+          f"Norwegian: {sum(n for lang, n in as_recorded.items() if is_norwegian(lang))}")
 
     qrels = read_qrels(SHARED / "eval/dev_qrels.tsv")
     for need in read_jsonl(SHARED / "eval/dev_needs.jsonl"):
         if not need.get("language"):
             continue
         relevant = [d for d, g in qrels.get(need["id"], {}).items() if g >= 2]
-        norwegian = sorted(d for d in relevant if recorded.get(d) in NORWEGIAN)
+        norwegian = sorted(d for d in relevant if is_norwegian(recorded.get(d)))
         print(f"{need['id']} names {need['language']}: {len(relevant)} offers graded 2+, "
               f"{len(norwegian)} recorded Norwegian {norwegian}")
 

@@ -230,7 +230,7 @@ def language_rule(need: NeedQuery, offer: OfferItem, ctx: RuleContext) -> RuleRe
     if offer.language is None:
         return RuleResult("språk", UNKNOWN, 1.0, "Undervisningsspråk ikke oppgitt")
     name = LANG_NB.get(offer.language, offer.language)
-    norwegian_ok = not accepted or bool(accepted & {"nb", "nn", "no"})
+    norwegian_ok = not accepted or any(is_norwegian(code) for code in accepted)
     if (is_norwegian(offer.language) and norwegian_ok) or offer.language in accepted:
         return RuleResult("språk", PASS, 1.0, f"Undervisning på {name}")
     if explicit:
